@@ -1,0 +1,164 @@
+"""The `dlcourse` command: list | run | report | data. Thin: parses, calls the library, prints.
+
+Every expected failure prints `error: <one sentence>` and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dlcourse.errors import DlcourseError, InvalidSetting
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Run the tasks of the deep-learning coursework briefs.",
+)
+out = Console()
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Folder with the full datasets (searched first).")]
+RunsDir = Annotated[Path, typer.Option("--runs-dir", help="Where run folders and reports go.")]
+
+
+@app.command("list")
+def list_tasks(
+    settings: Annotated[bool, typer.Option("--settings", help="Also show every task's settings.")] = False,
+    pattern: Annotated[str, typer.Argument(help="Shell pattern on task ids, e.g. 'bath-a2/*'.")] = "*",
+):
+    """List the suites' tasks (and their settings)."""
+    from dlcourse.suites import TASKS
+
+    table = Table("task", "title", "profiles", box=None)
+    for task_id in TASKS.names(pattern):
+        task = TASKS.get(task_id)
+        table.add_row(task.id, task.title, ", ".join(task.profiles))
+    out.print(table)
+    if settings:
+        for task_id in TASKS.names(pattern):
+            task = TASKS.get(task_id)
+            rows = Table("setting (--set name=value)", "type", "brief", "quick", "meaning", title=task.id, box=None)
+            for name, kind, help_text in task.settings_class.describe():
+                rows.add_row(name, kind, *(str(getattr(task.profiles[p], name)) for p in ("brief", "quick")), help_text)
+            out.print(rows)
+
+
+@app.command()
+def run(
+    target: Annotated[str, typer.Argument(help="A suite ('bath-a2') or one task ('bath-a2/3.1').")],
+    profile: Annotated[
+        str,
+        typer.Option(
+            help="brief: the brief's hyper-parameters; quick: small data, minutes on "
+            "a CPU; best: our tuned setting where one exists."
+        ),
+    ] = "brief",
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    seed: Annotated[int, typer.Option(help="Seeds data order, initialisation and augmentation.")] = 0,
+    data_dir: DataDir = None,
+    runs_dir: RunsDir = Path("runs"),
+    epochs: Annotated[int | None, typer.Option(help="Override the tasks' epochs.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Override the tasks' batch size.")] = None,
+    lr: Annotated[float | None, typer.Option(help="Override the tasks' learning rate.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override any setting: --set name=value.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+):
+    """Run one task or every task of a suite; results go to RUNS_DIR/<suite>/<task>/."""
+    from dlcourse.data.fetch import search_dirs
+    from dlcourse.suites import select
+    from dlcourse.suites.runner import check_overrides, run_task
+
+    tasks = select(target)
+    overrides = {k: v for k, v in (("epochs", epochs), ("batch_size", batch_size), ("lr", lr)) if v is not None}
+    overrides |= _parse_sets(set_ or [])
+    check_overrides(tasks, overrides)
+    for task in tasks:  # validate every task's settings before any of them runs
+        task.settings(profile)[0].override(
+            {k: v for k, v in overrides.items() if k.replace("-", "_") in task.settings_class.__dataclass_fields__}
+        )
+    if data_dir is not None:
+        search_dirs(data_dir)
+    for task in tasks:
+        folder = run_task(
+            task,
+            profile=profile,
+            device=device,
+            seed=seed,
+            data_dir=data_dir,
+            runs_root=runs_dir,
+            overrides=overrides,
+            quiet=quiet,
+            command=shlex.join(["dlcourse", *sys.argv[1:]]),
+        )
+        out.print(f"{task.id}: results in {folder}")
+
+
+def _parse_sets(items: list[str]) -> dict[str, str]:
+    parsed = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InvalidSetting(f"--set takes name=value, got {item!r}")
+        parsed[key.strip()] = value.strip()
+    return parsed
+
+
+@app.command()
+def report(suite: Annotated[str, typer.Argument(help="The suite, e.g. bath-a2.")], runs_dir: RunsDir = Path("runs")):
+    """Write report.md and a self-contained report.html from a suite's latest runs."""
+    from dlcourse.report import build_report
+
+    md, html = build_report(suite, runs_dir)
+    out.print(f"wrote {md}\nwrote {html}")
+
+
+@app.command()
+def data(data_dir: DataDir = None):
+    """Show which datasets are found where, and the bundled samples."""
+    from dlcourse.data import DATASETS, load
+    from dlcourse.data.fetch import search_dirs
+    from dlcourse.data.registry import SAMPLE_NAMES
+    from dlcourse.errors import DataNotFound
+
+    out.print("searched, in order: " + ", ".join(map(str, search_dirs(data_dir))))
+    table = Table("dataset", "full data", "bundled sample", box=None)
+    for name in DATASETS:
+        try:
+            found = load(name, data_dir=data_dir, download=False, quiet=True).describe()
+        except DataNotFound:
+            found = "not found (downloads on first use when online)"
+        table.add_row(name, found, "yes" if name in SAMPLE_NAMES else "no")
+    out.print(table)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app and turns expected failures into one line and exit code 2."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="dlcourse", standalone_mode=False)
+    except DlcourseError as exc:
+        _fail(str(exc))
+    except (KeyboardInterrupt, typer.Abort):
+        print("interrupted; finished runs are kept, the unfinished one was discarded", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        # Usage errors (unknown option, bad value type) come from the click layer under typer, whose
+        # exception classes differ between typer versions; they all carry format_message().
+        if hasattr(exc, "format_message"):
+            _fail(exc.format_message())
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> None:
+    message = " ".join(message.split())
+    print(f"error: {message[0].lower() + message[1:] if message else message}", file=sys.stderr)
+    sys.exit(2)

@@ -1,0 +1,36 @@
+"""Every expected failure is a `DlcourseError` with one clear sentence.
+
+The CLI prints `error: <message>` and exits with code 2; library users catch the subclass they care about.
+"""
+
+
+class DlcourseError(Exception):
+    """Base class of the errors a user can cause and fix."""
+
+
+class DataNotFound(DlcourseError):
+    """A dataset is on none of the searched paths and could not be downloaded."""
+
+
+class CorruptFile(DlcourseError):
+    """A data file exists but is truncated, malformed or of the wrong kind."""
+
+
+class ChecksumMismatch(CorruptFile):
+    """A downloaded file's sha256 differs from the published one."""
+
+
+class UnknownName(DlcourseError):
+    """A task, dataset, model or setting name that no registry knows."""
+
+
+class InvalidSetting(DlcourseError):
+    """A setting value of the wrong type or outside its allowed range."""
+
+
+class DeviceUnavailable(DlcourseError):
+    """The requested device (e.g. CUDA) is not present."""
+
+
+class TrainingDiverged(DlcourseError):
+    """The loss became NaN or infinite."""

@@ -1,0 +1,49 @@
+"""Figures drawn from recorded data (histories, arrays), never from live models."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from dlcourse.train.history import History
+
+
+def learning_curves(histories: dict[str, History], title: str = "") -> Figure:
+    """Accuracy and loss against epoch: train (running mean over the epoch) dashed, test solid."""
+    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.8))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (label, history) in enumerate(histories.items()):
+        color = colors[i % len(colors)]
+        epochs = history.column("epoch")
+        prefix = f"{label}: " if len(histories) > 1 else ""
+        for ax, metric, scale in ((ax_acc, "acc", 100.0), (ax_loss, "loss", 1.0)):
+            ax.plot(
+                epochs,
+                [v * scale for v in history.column(f"train_{metric}")],
+                "--o",
+                ms=3,
+                color=color,
+                label=f"{prefix}train",
+            )
+            if "test_acc" in history.last:
+                ax.plot(
+                    epochs,
+                    [v * scale for v in history.column(f"test_{metric}")],
+                    "-o",
+                    ms=3,
+                    color=color,
+                    label=f"{prefix}test",
+                )
+    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
+    for ax in (ax_acc, ax_loss):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

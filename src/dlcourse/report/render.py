@@ -1,0 +1,103 @@
+"""Markdown and HTML renderings of report sections (HTML with its images embedded as base64)."""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+from typing import TYPE_CHECKING, Any
+
+from dlcourse.runs import format_cell
+
+if TYPE_CHECKING:
+    from dlcourse.report.build import Section
+
+
+def format_metric(name: str, value: Any) -> str:
+    if isinstance(value, float) and (name.endswith("_acc") or name.endswith("accuracy")):
+        return f"{value:.2%}"
+    if isinstance(value, float) and "seconds" in name:
+        return f"{value:.2f} s"
+    return format_cell(value)
+
+
+def _metric_rows(section: Section) -> list[tuple[str, str]]:
+    return [
+        (e["label"], format_metric(e["name"], section.metrics.get(e["name"])))
+        for e in section.entries
+        if e["kind"] == "metric"
+    ]
+
+
+def _run_line(section: Section) -> str:
+    p = section.provenance
+    return (
+        f"{p['profile']} profile, seed {p['seed']}, {p['device']}, {p.get('seconds', '?')} s in all; "
+        f"torch {p['versions']['torch']}, git {p.get('git_revision') or 'unknown'}; finished {p['finished']}"
+    )
+
+
+def markdown(title: str, sections: list[Section], missing: list[str]) -> str:
+    out = [f"# {title}\n"]
+    if missing:
+        out.append(f"Not run yet: {', '.join(missing)}.\n")
+    for s in sections:
+        out.append(f"## {s.task.id}: {s.task.title}\n")
+        out.append(f"`{s.provenance['command']}`  \n{_run_line(s)}\n")
+        metrics = _metric_rows(s)
+        if metrics:
+            out.append("| result | value |\n| --- | --- |\n" + "".join(f"| {k} | {v} |\n" for k, v in metrics))
+        notes = [e["text"] for e in s.entries if e["kind"] == "note"]
+        if notes:
+            out.append("".join(f"- {n}\n" for n in notes))
+        for e in s.entries:
+            if e["kind"] == "table":
+                out.append(f"**{e['title']}**\n\n{e['markdown']}")
+            elif e["kind"] == "figure":
+                out.append(f"![{e['caption']}]({s.task.name}/{e['name']}.png)\n\n*{e['caption']}*\n")
+    return "\n".join(out)
+
+
+_CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+table{border-collapse:collapse;margin:.8em 0;font-size:.92em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}
+.run{color:#666;font-size:.85em}code{background:#f3f3f3;padding:.1em .3em}figure{margin:1em 0}
+figcaption{color:#555;font-size:.9em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}"""
+
+
+def _html_table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{html_lib.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html(title: str, sections: list[Section], missing: list[str]) -> str:
+    esc = html_lib.escape
+    out = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title>"
+        f"<style>{_CSS}</style></head><body><h1>{esc(title)}</h1>"
+    ]
+    if missing:
+        out.append(f"<p>Not run yet: {esc(', '.join(missing))}.</p>")
+    for s in sections:
+        out.append(f"<h2>{esc(s.task.id)}: {esc(s.task.title)}</h2>")
+        out.append(f"<p class='run'><code>{esc(s.provenance['command'])}</code><br>{esc(_run_line(s))}</p>")
+        metrics = _metric_rows(s)
+        if metrics:
+            out.append(_html_table(["result", "value"], [list(m) for m in metrics]))
+        notes = [e["text"] for e in s.entries if e["kind"] == "note"]
+        if notes:
+            out.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+        for e in s.entries:
+            if e["kind"] == "table":
+                header = list(e["rows"][0]) if e["rows"] else []
+                out.append(
+                    f"<p><b>{esc(e['title'])}</b></p>" + _html_table(header, [list(r.values()) for r in e["rows"]])
+                )
+            elif e["kind"] == "figure":
+                data = base64.b64encode((s.folder / f"{e['name']}.png").read_bytes()).decode("ascii")
+                out.append(
+                    f"<figure><img alt='{esc(e['caption'])}' src='data:image/png;base64,{data}'>"
+                    f"<figcaption>{esc(e['caption'])}</figcaption></figure>"
+                )
+    out.append("</body></html>\n")
+    return "\n".join(out)

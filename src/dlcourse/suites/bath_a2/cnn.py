@@ -1,0 +1,47 @@
+"""bath-a2 Task 4.1: the [32, 64, 128] CNN (4x4 kernels, strides 1, 2, 2) on MNIST, trained with Adam."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dlcourse.data import channels_first, scale_unit
+from dlcourse.models import cnn
+from dlcourse.settings import Settings, setting
+from dlcourse.suites.common import train_classifier
+from dlcourse.suites.context import TaskContext
+from dlcourse.suites.registry import task
+
+
+@dataclass(frozen=True)
+class CnnSettings(Settings):
+    filters: tuple[int, ...] = setting((32, 64, 128), "conv filters per layer (brief 4.1)")
+    kernel_size: int = setting(4, "square kernel edge (brief: 4x4)", min=1)
+    strides: tuple[int, ...] = setting((1, 2, 2), "stride per conv layer (brief: 1, then 2, 2)")
+    epochs: int = setting(10, "passes over the training set (our choice: the curve has flattened by then)", min=1)
+    batch_size: int = setting(64, "images per Adam step (our choice)", min=1)
+    lr: float = setting(1e-3, "Adam learning rate (our choice: Adam's default)", gt=0)
+    train_size: int | None = setting(None, "class-balanced training images to use; none = all 60,000", min=10)
+    test_size: int | None = setting(None, "class-balanced test images to use; none = all 10,000", min=10)
+
+
+@task(
+    "bath-a2/4.1",
+    "CNN [32, 64, 128], 4x4 kernels, strides 1-2-2, on MNIST",
+    brief=CnnSettings(),
+    quick=CnnSettings(epochs=4, train_size=5000, test_size=1000),
+)
+def task_4_1(ctx: TaskContext) -> None:
+    s: CnnSettings = ctx.settings
+    ds = ctx.load("mnist")
+    # Images keep their 28x28 shape (the brief's "recover N x 28 x 28"), with one channel: N x 1 x 28 x 28.
+    train = (channels_first(scale_unit(ds.x_train)), ds.y_train)
+    test = (channels_first(scale_unit(ds.x_test)), ds.y_test)
+    model = cnn(s.filters, kernel_size=s.kernel_size, strides=s.strides)
+    ctx.say(
+        f"Architecture: {len(s.filters)} conv layers {list(s.filters)}, {s.kernel_size}x{s.kernel_size} kernels, "
+        f"strides {list(s.strides)}, no padding, ReLU; flatten; dense 10. Adam, lr {s.lr:g}, batch {s.batch_size}, "
+        f"{s.epochs} epochs (the brief leaves these three to us)."
+    )
+    train_classifier(
+        ctx, model, train, test, label="cnn", title=f"CNN {list(s.filters)}, Adam lr={s.lr:g}, batch {s.batch_size}"
+    )

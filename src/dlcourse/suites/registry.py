@@ -1,0 +1,75 @@
+"""Tasks of the briefs, registered as "<suite>/<task>" with their settings class and profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dlcourse.errors import UnknownName
+from dlcourse.registry import Registry
+from dlcourse.settings import Settings
+
+PROFILES = ("brief", "quick", "best")
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str  # "bath-a2/3.1"
+    title: str
+    fn: Callable  # fn(ctx: TaskContext) -> None
+    profiles: dict[str, Settings] = field(default_factory=dict)  # needs "brief" and "quick"; "best" optional
+
+    @property
+    def suite(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.id.split("/", 1)[1]
+
+    @property
+    def settings_class(self) -> type[Settings]:
+        return type(self.profiles["brief"])
+
+    def settings(self, profile: str) -> tuple[Settings, str]:
+        """The profile's settings and the profile actually used ('best' falls back to 'brief')."""
+        if profile not in PROFILES:
+            raise UnknownName(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+        used = profile if profile in self.profiles else "brief"
+        return self.profiles[used], used
+
+
+TASKS: Registry[Task] = Registry("task")
+SUITE_TITLES: dict[str, str] = {}
+
+
+def describe_suite(suite: str, title: str) -> None:
+    """Give a suite the title its report carries."""
+    SUITE_TITLES[suite] = title
+
+
+def task(task_id: str, title: str, brief: Settings, quick: Settings, best: Settings | None = None):
+    """Register `fn(ctx)` as a task: `@task("bath-a2/3.1", "MLP on MNIST", brief=..., quick=...)`."""
+    if "/" not in task_id:
+        raise ValueError(f"a task id is '<suite>/<task>', got {task_id!r}")
+
+    def register(fn: Callable) -> Callable:
+        profiles = {"brief": brief, "quick": quick} | ({"best": best} if best is not None else {})
+        TASKS.add(task_id, Task(task_id, title, fn, profiles))
+        return fn
+
+    return register
+
+
+def suites() -> list[str]:
+    return list(dict.fromkeys(TASKS.get(t).suite for t in TASKS))
+
+
+def select(target: str) -> list[Task]:
+    """Tasks named by '<suite>' (all of its tasks) or '<suite>/<task>'."""
+    if "/" in target:
+        return [TASKS.get(target)]
+    found = [TASKS.get(t) for t in TASKS if TASKS.get(t).suite == target]
+    if not found:
+        raise UnknownName(f"unknown suite or task {target!r}; suites: {', '.join(suites())}; see 'dlcourse list'")
+    return found

@@ -1,0 +1,190 @@
+"""`fit` and `evaluate`: the training loop over device-resident tensors.
+
+The whole dataset is moved to the device once; a batch is an index slice of a seeded permutation; loss
+and accuracy are summed on the device and read once per epoch (and at the progress bar's refreshes).
+On CUDA the step runs under bf16 autocast, convolution inputs are channels_last, and the step is a
+CUDA graph (see `steps.GraphedStep`) unless `fast=False`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from dlcourse.errors import TrainingDiverged
+from dlcourse.train.history import History
+from dlcourse.train.optim import make_optimizer
+from dlcourse.train.progress import EpochProgress
+from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, autocast_for, count_correct
+
+ArrayLike = np.ndarray | torch.Tensor
+Split = tuple[ArrayLike, ArrayLike]
+
+
+class Callback(Protocol):
+    def on_epoch_end(self, history: History, model: nn.Module) -> bool | None:
+        """Called after each epoch's row is recorded; return True to stop training."""
+
+
+def to_device(split: Split, device: torch.device, channels_last: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    x, y = (torch.as_tensor(a) for a in split)
+    x = x.to(device, dtype=torch.float32 if not x.is_floating_point() else x.dtype)
+    if channels_last and x.ndim == 4:
+        x = x.contiguous(memory_format=torch.channels_last)
+    y = y.to(device, dtype=torch.long if not y.is_floating_point() else y.dtype)
+    return x, y
+
+
+def _has_conv(model: nn.Module) -> bool:
+    return any(isinstance(m, nn.Conv2d) for m in model.modules())
+
+
+def fit(
+    model: nn.Module,
+    train: Split,
+    test: Split | None = None,
+    *,
+    epochs: int,
+    batch_size: int,
+    lr: float = 1e-3,
+    optimizer: str = "adam",
+    weight_decay: float = 0.0,
+    loss_fn: LossFn = F.cross_entropy,
+    correct_fn: CorrectFn = count_correct,
+    device: str | torch.device = "cpu",
+    seed: int = 0,
+    fast: bool = True,
+    eval_batch_size: int | None = None,
+    callbacks: Sequence[Callback] = (),
+    progress: bool = True,
+    label: str = "epoch",
+) -> History:
+    """Train `model` in place and return its per-epoch History.
+
+    `train` and `test` are (x, y) arrays or tensors; labels are class indices (or one-hot rows).
+    The same seed on the same device gives the same history. `fast` enables the CUDA-graph step on GPU.
+    """
+    device = torch.device(device)
+    channels_last = device.type == "cuda" and _has_conv(model)
+    model.to(device)
+    if channels_last:
+        model.to(memory_format=torch.channels_last)
+    x, y = to_device(train, device, channels_last)
+    test_xy = to_device(test, device, channels_last) if test is not None else None
+    opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay)
+    generator = torch.Generator(device=device).manual_seed(seed)
+    sums = torch.zeros(2, dtype=torch.float64, device=device)
+    model.train()
+    step: Callable[[torch.Tensor], None] = EagerStep(model, opt, loss_fn, correct_fn, x, y, sums, channels_last)
+    graphed = fast and device.type == "cuda" and len(x) >= batch_size
+    if graphed:
+        step = GraphedStep(step, batch_size)
+    history = History(
+        meta={
+            "device": str(device),
+            "batch_size": batch_size,
+            "lr": lr,
+            "optimizer": optimizer,
+            "epochs": epochs,
+            "seed": seed,
+            "cuda_graph": graphed,
+            "train_size": len(x),
+            "test_size": len(test_xy[0]) if test_xy else 0,
+        }
+    )
+    eval_bs = eval_batch_size or (8192 if device.type == "cuda" else 2000)
+    with EpochProgress(label, enabled=progress) as bar:
+        for epoch in range(1, epochs + 1):
+            seconds = train_epoch(step, model, len(x), batch_size, generator, sums, bar, epoch, epochs)
+            train_loss, train_acc = (sums / len(x)).tolist()
+            if not math.isfinite(train_loss):
+                raise TrainingDiverged(
+                    f"the training loss became {train_loss} in epoch {epoch}; lower the learning rate"
+                )
+            row: dict[str, Any] = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc}
+            if test_xy is not None:
+                row["test_loss"], row["test_acc"] = evaluate(model, test_xy, eval_bs, loss_fn, correct_fn)
+            row.update(seconds=seconds, samples_per_s=len(x) / seconds)
+            history.append(**row)
+            bar.end_epoch(row)
+            if any(cb.on_epoch_end(history, model) for cb in callbacks):
+                break
+    return history
+
+
+def train_epoch(
+    step: Callable[[torch.Tensor], None],
+    model: nn.Module,
+    n: int,
+    batch_size: int,
+    generator: torch.Generator,
+    sums: torch.Tensor,
+    bar: EpochProgress,
+    epoch: int,
+    epochs: int,
+) -> float:
+    """One pass over a fresh permutation; returns its wall time in seconds (device work included)."""
+    device = sums.device
+    model.train()
+    sums.zero_()
+    _sync(device)
+    start = time.perf_counter()
+    perm = torch.randperm(n, device=device, generator=generator)
+    steps = math.ceil(n / batch_size)
+    refresh = bar.start_epoch(epoch, epochs, steps)
+    for i in range(steps):
+        step(perm[i * batch_size : (i + 1) * batch_size])
+        if bar.enabled and (i + 1) % refresh == 0:
+            seen = min((i + 1) * batch_size, n)
+            loss, correct = sums.tolist()
+            bar.update(i + 1, loss / seen, correct / seen)
+    _sync(device)
+    return time.perf_counter() - start
+
+
+def evaluate(
+    model: nn.Module,
+    data: Split,
+    batch_size: int = 2000,
+    loss_fn: LossFn = F.cross_entropy,
+    correct_fn: CorrectFn = count_correct,
+    device: str | torch.device | None = None,
+) -> tuple[float, float]:
+    """Mean loss and accuracy over `data`, in eval mode (the model's mode is restored afterwards)."""
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    x, y = to_device(data, device, channels_last=device.type == "cuda" and _has_conv(model))
+    was_training = model.training
+    model.eval()
+    sums = torch.zeros(2, dtype=torch.float64, device=device)
+    with torch.inference_mode(), autocast_for(device):
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+            out = model(xb)
+            sums += torch.stack([loss_fn(out, yb).double() * len(yb), correct_fn(out, yb).double()])
+    model.train(was_training)
+    loss, correct = (sums / len(x)).tolist()
+    return loss, correct
+
+
+def predict(model: nn.Module, x: ArrayLike, batch_size: int = 2000) -> torch.Tensor:
+    """Logits for every row of `x` (eval mode, no gradients), on the CPU."""
+    device = next(model.parameters()).device
+    xt = torch.as_tensor(x).to(device, dtype=torch.float32)
+    was_training = model.training
+    model.eval()
+    with torch.inference_mode(), autocast_for(device):
+        out = torch.cat([model(xt[i : i + batch_size]).float().cpu() for i in range(0, len(xt), batch_size)])
+    model.train(was_training)
+    return out
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
