@@ -53,6 +53,7 @@ def list_tasks(
 
 @app.command()
 def run(
+    ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="A suite ('bath-a2') or one task ('bath-a2/3.1').")],
     profile: Annotated[
         str,
@@ -96,7 +97,7 @@ def run(
             runs_root=runs_dir,
             overrides=overrides,
             quiet=quiet,
-            command=shlex.join(["dlcourse", *sys.argv[1:]]),
+            command=shlex.join(["dlcourse", *ctx.obj["argv"]]),
         )
         out.print(f"{task.id}: results in {folder}")
 
@@ -142,8 +143,9 @@ def data(data_dir: DataDir = None):
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and turns expected failures into one line and exit code 2."""
     command = typer.main.get_command(app)
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        code = command.main(args=argv, prog_name="dlcourse", standalone_mode=False)
+        code = command.main(args=argv, prog_name="dlcourse", standalone_mode=False, obj={"argv": argv})
     except DlcourseError as exc:
         _fail(str(exc))
     except (KeyboardInterrupt, typer.Abort):

@@ -20,9 +20,18 @@ from dlcourse.errors import InvalidSetting, UnknownName
 _NO_BOUND = object()
 
 
-def setting(default: Any, help: str, *, min: Any = _NO_BOUND, max: Any = _NO_BOUND, gt: Any = _NO_BOUND) -> Any:
-    """A settings field with its meaning (and unit, and where in the brief it comes from) and its bounds."""
-    return dataclasses.field(default=default, metadata={"help": help, "min": min, "max": max, "gt": gt})
+def setting(
+    default: Any,
+    help: str,
+    *,
+    min: Any = _NO_BOUND,
+    max: Any = _NO_BOUND,
+    gt: Any = _NO_BOUND,
+    choices: tuple[Any, ...] | None = None,
+) -> Any:
+    """A settings field with its meaning (and unit, and where in the brief it comes from), bounds and choices."""
+    metadata = {"help": help, "min": min, "max": max, "gt": gt, "choices": choices}
+    return dataclasses.field(default=default, metadata=metadata)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +65,9 @@ class Settings:
 
 
 def _check_bounds(f: dataclasses.Field, value: Any) -> None:
+    choices = f.metadata.get("choices")
+    if choices is not None and value not in choices:
+        raise InvalidSetting(f"{f.name} must be one of {', '.join(map(str, choices))}, got {value!r}")
     if value is None or not isinstance(value, int | float):
         return
     meta = f.metadata

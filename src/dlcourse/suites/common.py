@@ -18,7 +18,18 @@ def train_classifier(
     """Fit, then record final train/test accuracy (a full pass over each set), the per-epoch table,
     the learning curves, the parameter count and observations drawn from the curves."""
     s = ctx.settings
-    history = ctx.fit(model, train, test, label=label, epochs=s.epochs, batch_size=s.batch_size, lr=s.lr, **fit_kwargs)
+    schedule = getattr(s, "lr_schedule", "constant")
+    history = ctx.fit(
+        model,
+        train,
+        test,
+        label=label,
+        epochs=s.epochs,
+        batch_size=s.batch_size,
+        lr=s.lr,
+        lr_schedule=schedule,
+        **fit_kwargs,
+    )
     train_loss, train_acc = evaluate(model, train)
     test_loss, test_acc = evaluate(model, test)
     counts = parameter_counts(model)

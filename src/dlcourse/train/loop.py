@@ -22,6 +22,7 @@ from dlcourse.errors import TrainingDiverged
 from dlcourse.train.history import History
 from dlcourse.train.optim import make_optimizer
 from dlcourse.train.progress import EpochProgress
+from dlcourse.train.schedule import lr_at, set_lr
 from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, autocast_for, count_correct
 
 ArrayLike = np.ndarray | torch.Tensor
@@ -54,6 +55,7 @@ def fit(
     epochs: int,
     batch_size: int,
     lr: float = 1e-3,
+    lr_schedule: str = "constant",
     optimizer: str = "adam",
     weight_decay: float = 0.0,
     loss_fn: LossFn = F.cross_entropy,
@@ -70,6 +72,7 @@ def fit(
 
     `train` and `test` are (x, y) arrays or tensors; labels are class indices (or one-hot rows).
     The same seed on the same device gives the same history. `fast` enables the CUDA-graph step on GPU.
+    `lr_schedule` is "constant" or "cosine" (per step, from `lr` down towards 0 at the last step).
     """
     device = torch.device(device)
     channels_last = device.type == "cuda" and _has_conv(model)
@@ -91,6 +94,7 @@ def fit(
             "device": str(device),
             "batch_size": batch_size,
             "lr": lr,
+            "lr_schedule": lr_schedule,
             "optimizer": optimizer,
             "epochs": epochs,
             "seed": seed,
@@ -100,9 +104,18 @@ def fit(
         }
     )
     eval_bs = eval_batch_size or (8192 if device.type == "cuda" else 2000)
+    steps_per_epoch = math.ceil(len(x) / batch_size)
+    lr_at(lr_schedule, lr, 0, 1)  # an unknown schedule fails here, before any training
     with EpochProgress(label, enabled=progress) as bar:
         for epoch in range(1, epochs + 1):
-            seconds = train_epoch(step, model, len(x), batch_size, generator, sums, bar, epoch, epochs)
+            first_step = (epoch - 1) * steps_per_epoch
+
+            def schedule(i: int, first_step: int = first_step) -> None:
+                set_lr(opt, lr_at(lr_schedule, lr, first_step + i, epochs * steps_per_epoch))
+
+            bar.start_epoch(epoch, epochs, steps_per_epoch)
+            before_step = schedule if lr_schedule != "constant" else None
+            seconds = train_epoch(step, model, len(x), batch_size, generator, sums, bar, before_step)
             train_loss, train_acc = (sums / len(x)).tolist()
             if not math.isfinite(train_loss):
                 raise TrainingDiverged(
@@ -127,10 +140,12 @@ def train_epoch(
     generator: torch.Generator,
     sums: torch.Tensor,
     bar: EpochProgress,
-    epoch: int,
-    epochs: int,
+    before_step: Callable[[int], None] | None = None,
 ) -> float:
-    """One pass over a fresh permutation; returns its wall time in seconds (device work included)."""
+    """One pass over a fresh permutation; returns its wall time in seconds (device work included).
+
+    `before_step(i)` runs before the epoch's i-th step (the learning-rate schedule uses it).
+    """
     device = sums.device
     model.train()
     sums.zero_()
@@ -138,8 +153,10 @@ def train_epoch(
     start = time.perf_counter()
     perm = torch.randperm(n, device=device, generator=generator)
     steps = math.ceil(n / batch_size)
-    refresh = bar.start_epoch(epoch, epochs, steps)
+    refresh = bar.refresh_every(steps)
     for i in range(steps):
+        if before_step is not None:
+            before_step(i)
         step(perm[i * batch_size : (i + 1) * batch_size])
         if bar.enabled and (i + 1) % refresh == 0:
             seen = min((i + 1) * batch_size, n)

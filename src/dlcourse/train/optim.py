@@ -19,13 +19,15 @@ def make_optimizer(
     weight_decay: float = 0.0,
     momentum: float = 0.9,
 ) -> torch.optim.Optimizer:
-    """Adam/AdamW use the fused, capturable CUDA kernels on GPU (one launch per step, graph-safe)."""
+    """Adam/AdamW use the fused, capturable CUDA kernels on GPU (one launch per step, graph-safe), with
+    the rate as a device tensor so a schedule can change it between graph replays."""
     cuda = device.type == "cuda"
     fast = {"fused": True, "capturable": True} if cuda else {}
+    adam_lr = torch.tensor(lr, device=device) if cuda else lr
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, **fast)
+        return torch.optim.Adam(params, lr=adam_lr, weight_decay=weight_decay, **fast)
     if name == "adamw":
-        return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, **fast)
+        return torch.optim.AdamW(params, lr=adam_lr, weight_decay=weight_decay, **fast)
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     raise UnknownName(f"unknown optimizer {name!r}; known: {', '.join(OPTIMIZERS)}")

@@ -35,10 +35,12 @@ class EpochProgress:
         if self._progress is not None:
             self._progress.__exit__(*exc)
 
-    def start_epoch(self, epoch: int, epochs: int, steps: int) -> int:
-        """Begin an epoch's bar; returns how many steps to run between refreshes."""
+    def start_epoch(self, epoch: int, epochs: int, steps: int) -> None:
         if self._progress is not None:
             self._task = self._progress.add_task(f"{self.label} {epoch}/{epochs}", total=steps, stats="")
+
+    def refresh_every(self, steps: int) -> int:
+        """How many steps to run between refreshes of the live numbers."""
         return max(1, steps // self.UPDATES_PER_EPOCH)
 
     def update(self, done: int, loss: float, acc: float) -> None:

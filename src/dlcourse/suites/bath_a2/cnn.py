@@ -10,6 +10,7 @@ from dlcourse.settings import Settings, setting
 from dlcourse.suites.common import train_classifier
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
+from dlcourse.train.schedule import SCHEDULES
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,11 @@ class CnnSettings(Settings):
     epochs: int = setting(10, "passes over the training set (our choice: the curve has flattened by then)", min=1)
     batch_size: int = setting(64, "images per Adam step (our choice)", min=1)
     lr: float = setting(1e-3, "Adam learning rate (our choice: Adam's default)", gt=0)
+    lr_schedule: str = setting(
+        "cosine",
+        "constant, or cosine: the rate decays from lr to 0 over training (our choice; see the report)",
+        choices=SCHEDULES,
+    )
     train_size: int | None = setting(None, "class-balanced training images to use; none = all 60,000", min=10)
     test_size: int | None = setting(None, "class-balanced test images to use; none = all 10,000", min=10)
 
@@ -43,5 +49,10 @@ def task_4_1(ctx: TaskContext) -> None:
         f"{s.epochs} epochs (the brief leaves these three to us)."
     )
     train_classifier(
-        ctx, model, train, test, label="cnn", title=f"CNN {list(s.filters)}, Adam lr={s.lr:g}, batch {s.batch_size}"
+        ctx,
+        model,
+        train,
+        test,
+        label="cnn",
+        title=f"CNN {list(s.filters)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}",
     )

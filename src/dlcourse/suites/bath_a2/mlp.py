@@ -10,6 +10,7 @@ from dlcourse.settings import Settings, setting
 from dlcourse.suites.common import train_classifier
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
+from dlcourse.train.schedule import SCHEDULES
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class MlpSettings(Settings):
     epochs: int = setting(10, "passes over the training set (brief: e.g. 10)", min=1)
     batch_size: int = setting(50, "images per Adam step (brief: e.g. 50)", min=1)
     lr: float = setting(1e-3, "Adam learning rate (brief: e.g. 0.001)", gt=0)
+    lr_schedule: str = setting(
+        "cosine",
+        "constant, or cosine: the rate decays from lr to 0 over training (our choice; see the report)",
+        choices=SCHEDULES,
+    )
     train_size: int | None = setting(None, "class-balanced training images to use; none = all 60,000", min=10)
     test_size: int | None = setting(None, "class-balanced test images to use; none = all 10,000", min=10)
 
@@ -46,5 +52,5 @@ def task_3_1(ctx: TaskContext) -> None:
         train,
         test,
         label="mlp",
-        title=f"MLP {list(s.sizes)}, Adam lr={s.lr:g}, batch {s.batch_size}",
+        title=f"MLP {list(s.sizes)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}",
     )
