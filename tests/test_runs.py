@@ -67,3 +67,27 @@ def test_failed_task_keeps_previous_run(tmp_path):
     assert [p.name for p in (tmp_path / "suite").iterdir()] == ["t"]  # the failed staging folder is gone
     provenance = json.loads((tmp_path / "suite" / "t" / "provenance.json").read_text())
     assert provenance["seed"] == 0 and provenance["settings"] == {"epochs": 1} and "torch" in provenance["versions"]
+
+
+def test_checkpoint_round_trip_and_corruption(tmp_path):
+    import torch
+
+    from dlcourse.errors import CorruptFile, DataNotFound
+    from dlcourse.models import mlp
+    from dlcourse.runs import load_checkpoint
+
+    torch.manual_seed(0)
+    model = mlp([4, 3, 2])
+    run = Run(tmp_path, "s", "t")
+    run.checkpoint("m", model, spec={"sizes": [4, 3, 2]})
+    folder = run.commit()
+    saved = load_checkpoint(folder / "m.pt")
+    rebuilt = mlp(saved["spec"]["sizes"])
+    rebuilt.load_state_dict(saved["state_dict"])
+    x = torch.randn(5, 4)
+    torch.testing.assert_close(rebuilt(x), model(x))
+    (folder / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(CorruptFile):
+        load_checkpoint(folder / "bad.pt")
+    with pytest.raises(DataNotFound):
+        load_checkpoint(folder / "absent.pt")

@@ -68,6 +68,15 @@ class Run:
         np.savez_compressed(buf, **arrays)
         atomic.write_bytes(self.dir / f"{name}.npz", buf.getvalue())
 
+    def checkpoint(self, name: str, model: Any, spec: dict[str, Any] | None = None) -> None:
+        """A model's state_dict (and the spec that rebuilds it) as `<name>.pt`, loadable with weights_only=True."""
+        import torch
+
+        buf = io.BytesIO()
+        state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+        torch.save({"state_dict": state, "spec": spec or {}}, buf)
+        atomic.write_bytes(self.dir / f"{name}.pt", buf.getvalue())
+
     def history(self, name: str, history: History) -> None:
         self.histories[name] = history.to_dict()
         atomic.write_json(self.dir / "history.json", self.histories)
@@ -119,6 +128,21 @@ def format_cell(value: Any) -> str:
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    """Read a checkpoint written by `Run.checkpoint` (tensors and plain data only: weights_only=True)."""
+    import torch
+
+    from dlcourse.errors import CorruptFile, DataNotFound
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataNotFound(f"no checkpoint at {path}")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises several unrelated types for a damaged file
+        raise CorruptFile(f"{path} is not a readable checkpoint: {exc}") from None
 
 
 def load_json(path: Path, default: Any = None) -> Any:

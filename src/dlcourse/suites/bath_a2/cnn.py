@@ -46,7 +46,7 @@ def task_4_1(ctx: TaskContext) -> None:
     ctx.say(
         f"Architecture: {len(s.filters)} conv layers {list(s.filters)}, {s.kernel_size}x{s.kernel_size} kernels, "
         f"strides {list(s.strides)}, no padding, ReLU; flatten; dense 10. Adam, lr {s.lr:g}, batch {s.batch_size}, "
-        f"{s.epochs} epochs (the brief leaves these three to us)."
+        f"{s.epochs} epochs, {s.lr_schedule} learning-rate schedule (the brief leaves these to us)."
     )
     train_classifier(
         ctx,
@@ -56,3 +56,5 @@ def task_4_1(ctx: TaskContext) -> None:
         label="cnn",
         title=f"CNN {list(s.filters)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}",
     )
+    # Task 5 visualises this trained network: keep its weights with the spec that rebuilds it.
+    ctx.run.checkpoint("cnn", model, spec={"filters": s.filters, "kernel_size": s.kernel_size, "strides": s.strides})
