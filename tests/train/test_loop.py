@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 import torch
@@ -5,7 +7,7 @@ import torch.nn.functional as F
 
 from dlcourse.data import flatten, load_sample, scale_unit
 from dlcourse.device import seed_everything
-from dlcourse.errors import TrainingDiverged
+from dlcourse.errors import TrainingDiverged, UnknownName
 from dlcourse.models import cnn, mlp
 from dlcourse.train import History, evaluate, fit
 
@@ -118,3 +120,18 @@ def test_cuda_graph_path_matches_eager(mnist_small):
     for a, b in zip(results[False][1], results[True][1], strict=True):
         torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-3)
     assert np.isfinite(results[True][0].last["train_loss"])
+
+
+def test_cosine_schedule_values_and_effect(mnist_small):
+    from dlcourse.train.schedule import lr_at
+
+    assert lr_at("cosine", 1e-3, 0, 100) == pytest.approx(1e-3)
+    assert lr_at("cosine", 1e-3, 50, 100) == pytest.approx(5e-4)
+    rates = [lr_at("cosine", 1e-3, i, 100) for i in range(100)]
+    assert all(a > b for a, b in itertools.pairwise(rates)) and rates[-1] < 1e-6
+    _, constant = train_small(mnist_small, seed=0)
+    _, cosine = train_small(mnist_small, seed=0, lr_schedule="cosine")
+    assert constant.metrics() != cosine.metrics()
+    assert cosine.meta["lr_schedule"] == "cosine"
+    with pytest.raises(UnknownName, match="unknown lr schedule"):
+        train_small(mnist_small, seed=0, lr_schedule="linear")

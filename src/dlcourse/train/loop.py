@@ -82,6 +82,8 @@ def fit(
     x, y = to_device(train, device, channels_last)
     test_xy = to_device(test, device, channels_last) if test is not None else None
     opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay)
+    steps_per_epoch = math.ceil(len(x) / batch_size)
+    schedule = _scheduler(opt, lr_schedule, lr, epochs * steps_per_epoch)
     generator = torch.Generator(device=device).manual_seed(seed)
     sums = torch.zeros(2, dtype=torch.float64, device=device)
     model.train()
@@ -89,47 +91,55 @@ def fit(
     graphed = fast and device.type == "cuda" and len(x) >= batch_size
     if graphed:
         step = GraphedStep(step, batch_size)
-    history = History(
-        meta={
-            "device": str(device),
-            "batch_size": batch_size,
-            "lr": lr,
-            "lr_schedule": lr_schedule,
-            "optimizer": optimizer,
-            "epochs": epochs,
-            "seed": seed,
-            "cuda_graph": graphed,
-            "train_size": len(x),
-            "test_size": len(test_xy[0]) if test_xy else 0,
-        }
+    meta = dict(
+        device=str(device),
+        batch_size=batch_size,
+        lr=lr,
+        lr_schedule=lr_schedule,
+        optimizer=optimizer,
+        epochs=epochs,
+        seed=seed,
+        cuda_graph=graphed,
+        train_size=len(x),
+        test_size=len(test_xy[0]) if test_xy else 0,
     )
+    history = History(meta=meta)
     eval_bs = eval_batch_size or (8192 if device.type == "cuda" else 2000)
-    steps_per_epoch = math.ceil(len(x) / batch_size)
-    lr_at(lr_schedule, lr, 0, 1)  # an unknown schedule fails here, before any training
     with EpochProgress(label, enabled=progress) as bar:
         for epoch in range(1, epochs + 1):
-            first_step = (epoch - 1) * steps_per_epoch
-
-            def schedule(i: int, first_step: int = first_step) -> None:
-                set_lr(opt, lr_at(lr_schedule, lr, first_step + i, epochs * steps_per_epoch))
-
             bar.start_epoch(epoch, epochs, steps_per_epoch)
-            before_step = schedule if lr_schedule != "constant" else None
+            offset = (epoch - 1) * steps_per_epoch
+            before_step = (lambda i, offset=offset: schedule(offset + i)) if schedule else None
             seconds = train_epoch(step, model, len(x), batch_size, generator, sums, bar, before_step)
-            train_loss, train_acc = (sums / len(x)).tolist()
-            if not math.isfinite(train_loss):
-                raise TrainingDiverged(
-                    f"the training loss became {train_loss} in epoch {epoch}; lower the learning rate"
-                )
-            row: dict[str, Any] = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc}
+            row = _epoch_row(epoch, sums, len(x), seconds)
             if test_xy is not None:
                 row["test_loss"], row["test_acc"] = evaluate(model, test_xy, eval_bs, loss_fn, correct_fn)
-            row.update(seconds=seconds, samples_per_s=len(x) / seconds)
             history.append(**row)
             bar.end_epoch(row)
             if any(cb.on_epoch_end(history, model) for cb in callbacks):
                 break
     return history
+
+
+def _scheduler(opt: torch.optim.Optimizer, schedule: str, lr: float, total_steps: int):
+    """A per-step rate setter, or None for a constant rate (which needs no per-step work)."""
+    lr_at(schedule, lr, 0, total_steps)  # an unknown schedule fails here, before any training
+    if schedule == "constant":
+        return None
+    return lambda global_step: set_lr(opt, lr_at(schedule, lr, global_step, total_steps))
+
+
+def _epoch_row(epoch: int, sums: torch.Tensor, n: int, seconds: float) -> dict[str, Any]:
+    train_loss, train_acc = (sums / n).tolist()
+    if not math.isfinite(train_loss):
+        raise TrainingDiverged(f"the training loss became {train_loss} in epoch {epoch}; lower the learning rate")
+    return {
+        "epoch": epoch,
+        "train_loss": train_loss,
+        "train_acc": train_acc,
+        "seconds": seconds,
+        "samples_per_s": n / seconds,
+    }
 
 
 def train_epoch(
