@@ -49,9 +49,11 @@ def test_list_shows_tasks(capsys):
 
 
 def test_quick_suite_run_and_report(capsys, tmp_path, monkeypatch):
-    """The demo path: both foundation tasks on the bundled sample, then the report."""
+    """Two tasks on the bundled sample, then the report of a partly run suite."""
     monkeypatch.chdir(tmp_path)
-    code, _, _ = run_cli(["run", "bath-a2", "--profile", "quick", "--quiet", "--epochs", "3"], capsys)
+    code, _, _ = run_cli(["run", "bath-a2/3.1", "--profile", "quick", "--quiet", "--epochs", "3"], capsys)
+    assert code == 0
+    code, _, _ = run_cli(["run", "bath-a2/4.1", "--profile", "quick", "--quiet", "--epochs", "3"], capsys)
     assert code == 0
     for task in ("3.1", "4.1"):
         folder = tmp_path / "runs" / "bath-a2" / task
@@ -59,12 +61,15 @@ def test_quick_suite_run_and_report(capsys, tmp_path, monkeypatch):
         assert metrics["test_acc"] > 0.90, (task, metrics)  # 10 classes: chance is 10%
         assert (folder / "curves.png").is_file() and (folder / "epochs.csv").is_file()
         provenance = json.loads((folder / "provenance.json").read_text())
-        assert provenance["settings"]["epochs"] == 3 and provenance["command"].startswith("dlcourse run bath-a2")
+        assert provenance["settings"]["epochs"] == 3 and provenance["command"].startswith(
+            f"dlcourse run bath-a2/{task}"
+        )
     code, _, _ = run_cli(["report", "bath-a2"], capsys)
     assert code == 0
     html = (tmp_path / "runs" / "bath-a2" / "report.html").read_text()
     md = (tmp_path / "runs" / "bath-a2" / "report.md").read_text()
-    assert html.count("data:image/png;base64,") == 2
+    assert html.count("data:image/png;base64,") == 2  # one learning-curve figure per task
     assert md.index("bath-a2/3.1") < md.index("bath-a2/4.1")
+    assert "Not run yet: bath-a2/3.2, bath-a2/4.2, bath-a2/5." in md
     acc = json.loads((tmp_path / "runs" / "bath-a2" / "3.1" / "metrics.json").read_text())["test_acc"]
     assert f"{acc:.2%}" in html and f"{acc:.2%}" in md

@@ -36,14 +36,17 @@ def list_tasks(
 ):
     """List the suites' tasks (and their settings)."""
     from dlcourse.suites import TASKS
+    from dlcourse.suites.registry import natural_key
+
+    ordered = sorted(TASKS.names(pattern), key=lambda i: (TASKS.get(i).suite, natural_key(TASKS.get(i).name)))
 
     table = Table("task", "title", "profiles", box=None)
-    for task_id in TASKS.names(pattern):
+    for task_id in ordered:
         task = TASKS.get(task_id)
         table.add_row(task.id, task.title, ", ".join(task.profiles))
     out.print(table)
     if settings:
-        for task_id in TASKS.names(pattern):
+        for task_id in ordered:
             task = TASKS.get(task_id)
             rows = Table("setting (--set name=value)", "type", "brief", "quick", "meaning", title=task.id, box=None)
             for name, kind, help_text in task.settings_class.describe():

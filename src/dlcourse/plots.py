@@ -47,3 +47,70 @@ def learning_curves(histories: dict[str, History], title: str = "") -> Figure:
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def accuracy_vs_parameters(families: dict[str, list[dict]], title: str = "") -> Figure:
+    """Test accuracy against parameter count (log scale), one marker series per model family;
+    each point is labelled with its number of hidden layers."""
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for family, rows in families.items():
+        params = [r["parameters"] for r in rows]
+        accs = [100 * r["test_acc"] for r in rows]
+        ax.plot(params, accs, "o", ms=7, label=family)
+        for r, p, a in zip(rows, params, accs, strict=True):
+            ax.annotate(f"{r['hidden_layers']}L", (p, a), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    ax.set(xscale="log", xlabel="parameters (weights + biases)", ylabel="test accuracy (%)", title=title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def image_grid(
+    images: list,
+    titles: list[str] | None = None,
+    ncols: int = 8,
+    cmap: str = "gray",
+    symmetric: bool = False,
+    title: str = "",
+    panel: float = 1.1,
+) -> Figure:
+    """Images on a grid, one shared colour scale (symmetric around 0 when `symmetric`), with a colour bar."""
+    import numpy as np
+
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols, panel * nrows + 0.4), squeeze=False)
+    stack = np.concatenate([np.ravel(im) for im in images])
+    stack = stack[np.isfinite(stack)]
+    vmax = float(np.abs(stack).max()) if symmetric else float(stack.max())
+    vmin = -vmax if symmetric else float(stack.min())
+    shown = None
+    for k, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if k < len(images):
+            shown = ax.imshow(images[k], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+            if titles:
+                ax.set_title(titles[k], fontsize=7)
+        else:
+            ax.axis("off")
+    if shown is not None:
+        fig.colorbar(shown, ax=axes.ravel().tolist(), shrink=0.8, fraction=0.02)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def mosaic(array, title: str, symmetric: bool = True, size: tuple[float, float] = (10, 5)) -> Figure:
+    """One large array (e.g. every kernel of a layer) as a single image; NaN gaps are drawn blank."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=size)
+    vmax = float(np.nanmax(np.abs(array)))
+    cmap = plt.get_cmap("RdBu_r").with_extremes(bad="white")
+    shown = ax.imshow(array, cmap=cmap, vmin=-vmax if symmetric else None, vmax=vmax, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title)
+    fig.colorbar(shown, ax=ax, fraction=0.02)
+    return fig

@@ -12,11 +12,9 @@ from dlcourse.suites.context import TaskContext
 from dlcourse.train import History, evaluate
 
 
-def train_classifier(
-    ctx: TaskContext, model: nn.Module, train, test, label: str, title: str, **fit_kwargs: Any
-) -> tuple[History, dict[str, float]]:
-    """Fit, then record final train/test accuracy (a full pass over each set), the per-epoch table,
-    the learning curves, the parameter count and observations drawn from the curves."""
+def fit_and_score(ctx: TaskContext, model: nn.Module, train, test, label: str, **fit_kwargs: Any):
+    """Fit with the task's epochs, batch size, lr (and schedule), then score the final model with a
+    full pass over the train and test sets. Returns (history, final numbers); records nothing."""
     s = ctx.settings
     schedule = getattr(s, "lr_schedule", "constant")
     history = ctx.fit(
@@ -39,13 +37,23 @@ def train_classifier(
         "train_loss": train_loss,
         "test_loss": test_loss,
         "parameters": counts["total"],
+        "weights": counts["weights"],
+        "biases": counts["biases"],
         "seconds_per_epoch": history.mean_epoch_seconds(),
-        "samples_per_s": history.last["samples_per_s"],
     }
-    ctx.run.metric("train_acc", train_acc, "train accuracy after training")
-    ctx.run.metric("test_acc", test_acc, "test accuracy after training")
+    return history, final
+
+
+def train_classifier(
+    ctx: TaskContext, model: nn.Module, train, test, label: str, title: str, **fit_kwargs: Any
+) -> tuple[History, dict[str, float]]:
+    """Fit, then record final train/test accuracy (a full pass over each set), the per-epoch table,
+    the learning curves, the parameter count and observations drawn from the curves."""
+    history, final = fit_and_score(ctx, model, train, test, label, **fit_kwargs)
+    ctx.run.metric("train_acc", final["train_acc"], "train accuracy after training")
+    ctx.run.metric("test_acc", final["test_acc"], "test accuracy after training")
     ctx.run.metric(
-        "parameters", counts["total"], f"parameters ({counts['weights']:,} weights + {counts['biases']:,} biases)"
+        "parameters", final["parameters"], f"parameters ({final['weights']:,} weights + {final['biases']:,} biases)"
     )
     ctx.run.metric(
         "seconds_per_epoch", final["seconds_per_epoch"], f"training seconds per epoch ({history.meta['device']})"

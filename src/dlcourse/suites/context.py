@@ -12,7 +12,7 @@ from torch import nn
 from dlcourse import data
 from dlcourse.data.dataset import Dataset
 from dlcourse.errors import DataNotFound
-from dlcourse.runs import Run
+from dlcourse.runs import Run, load_json
 from dlcourse.settings import Settings
 from dlcourse.train import History, fit
 from dlcourse.train.progress import console
@@ -54,6 +54,14 @@ class TaskContext:
         ds = ds.balanced_subset(getattr(s, "train_size", None), getattr(s, "test_size", None), seed=self.seed)
         self.say(ds.describe() + "".join(f"; {note}" for note in ds.notes))
         return ds
+
+    def earlier_run(self, task: str) -> Path | None:
+        """The finished run folder of another task of this suite, if it ran with the same profile."""
+        folder = self.run.final.parent / task
+        provenance = load_json(folder / "provenance.json")
+        if provenance and provenance.get("finished") and provenance.get("profile") == self.profile:
+            return folder
+        return None
 
     def fit(self, model: nn.Module, train, test=None, label: str = "train", **kwargs: Any) -> History:
         """`train.fit` with this run's device, seed and progress, logging to TensorBoard when installed."""

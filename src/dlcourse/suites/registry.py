@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -65,11 +66,16 @@ def suites() -> list[str]:
     return list(dict.fromkeys(TASKS.get(t).suite for t in TASKS))
 
 
+def natural_key(name: str) -> tuple:
+    """Sort key that orders task names as a brief numbers them: 2 < 3.1 < 3.2 < 10, q2 < q10, 2a < 2b."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+
+
 def select(target: str) -> list[Task]:
     """Tasks named by '<suite>' (all of its tasks) or '<suite>/<task>'."""
     if "/" in target:
         return [TASKS.get(target)]
-    found = [TASKS.get(t) for t in TASKS if TASKS.get(t).suite == target]
+    found = sorted((TASKS.get(t) for t in TASKS if TASKS.get(t).suite == target), key=lambda t: natural_key(t.name))
     if not found:
         raise UnknownName(f"unknown suite or task {target!r}; suites: {', '.join(suites())}; see 'dlcourse list'")
     return found

@@ -46,11 +46,13 @@ def task_3_1(ctx: TaskContext) -> None:
         "Softmax + cross-entropy: the network outputs logits and F.cross_entropy applies the softmax "
         "(as log-softmax, which is numerically safer than softmax followed by log)."
     )
+    model = mlp(s.sizes, s.activation)
     train_classifier(
         ctx,
-        mlp(s.sizes, s.activation),
+        model,
         train,
         test,
         label="mlp",
         title=f"MLP {list(s.sizes)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}",
     )
+    ctx.run.checkpoint("mlp", model, spec={"sizes": s.sizes, "activation": s.activation})

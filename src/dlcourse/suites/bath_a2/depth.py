@@ -1,0 +1,245 @@
+"""bath-a2 Tasks 3.2 and 4.2: how depth, width and parameter count change accuracy, for MLPs and CNNs.
+
+Every model of a study trains with the same settings (the baseline of 3.1 / 4.1 included, retrained
+here), so the table compares architectures and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from dlcourse.analysis.timing import inference_seconds
+from dlcourse.data import channels_first, flatten, scale_unit
+from dlcourse.models import cnn, mlp
+from dlcourse.plots import accuracy_vs_parameters, learning_curves
+from dlcourse.runs import load_checkpoint
+from dlcourse.settings import Settings, setting
+from dlcourse.suites.common import fit_and_score
+from dlcourse.suites.context import TaskContext
+from dlcourse.suites.registry import task
+from dlcourse.train.schedule import SCHEDULES
+
+INFERENCE_BATCH = 1000  # the same batch size for every model's inference timing
+
+
+@dataclass(frozen=True)
+class MlpDepthSettings(Settings):
+    hidden_layers: tuple[int, ...] = setting(
+        (3, 4, 5, 7), "hidden-layer counts of the deeper MLPs (brief: e.g. 3, 4, 5, 7)"
+    )
+    width: int = setting(
+        512, "neurons per hidden layer of the deeper MLPs (our choice: keeps 7 layers under 2M parameters)", min=1
+    )
+    epochs: int = setting(5, "passes over the training set, the same for every model", min=1)
+    batch_size: int = setting(50, "images per Adam step (as 3.1)", min=1)
+    lr: float = setting(1e-3, "Adam learning rate (as 3.1)", gt=0)
+    lr_schedule: str = setting("cosine", "constant or cosine (as 3.1)", choices=SCHEDULES)
+    train_size: int | None = setting(None, "class-balanced training images; none = all 60,000", min=10)
+    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
+
+
+@dataclass(frozen=True)
+class CnnDepthSettings(Settings):
+    epochs: int = setting(5, "passes over the training set, the same for every model", min=1)
+    batch_size: int = setting(64, "images per Adam step (as 4.1)", min=1)
+    lr: float = setting(1e-3, "Adam learning rate (as 4.1)", gt=0)
+    lr_schedule: str = setting("cosine", "constant or cosine (as 4.1)", choices=SCHEDULES)
+    train_size: int | None = setting(None, "class-balanced training images; none = all 60,000", min=10)
+    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
+
+
+# The 4.2 variants: (filters, strides), 4x4 kernels as in 4.1. Narrower, wider, shallower and deeper
+# than the 4.1 baseline; the deeper one's extra stride-1 layer turns the 4x4 maps into 1x1x256.
+CNN_VARIANTS: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = (
+    ((32, 64, 128), (1, 2, 2)),
+    ((16, 32, 64), (1, 2, 2)),
+    ((48, 96, 192), (1, 2, 2)),
+    ((32, 64), (1, 2)),
+    ((32, 64, 128, 256), (1, 2, 2, 1)),
+)
+
+
+def _study(ctx: TaskContext, builds: list[tuple[str, Any, dict]], train, test, family: str) -> list[dict]:
+    """Train each (name, model, spec) under the same settings; returns one table row per model."""
+    rows, histories = [], {}
+    for name, model, spec in builds:
+        history, final = fit_and_score(ctx, model, train, test, label=name)
+        seconds = inference_seconds(model, torch.as_tensor(test[0]), INFERENCE_BATCH)
+        histories[name] = history
+        ctx.run.checkpoint(name, model, spec=spec)
+        rows.append(
+            {
+                "model": name,
+                "hidden_layers": spec["hidden_layers"],
+                "parameters": final["parameters"],
+                "weights": final["weights"],
+                "biases": final["biases"],
+                "train_acc": round(final["train_acc"], 5),
+                "test_acc": round(final["test_acc"], 5),
+                "train_s_per_epoch": round(final["seconds_per_epoch"], 2),
+                "test_inference_s": round(seconds, 3),
+            }
+        )
+        ctx.run.history(name, history)
+    ctx.run.figure("curves", learning_curves(histories), caption=f"Learning curves of every {family}")
+    ctx.run.table("models", rows, title=f"{family}s: depth, parameters and accuracy")
+    ctx.run.figure(
+        "accuracy_vs_parameters",
+        accuracy_vs_parameters({family: rows}, f"{family}s"),
+        caption="Test accuracy against parameters; labels give the hidden layers",
+    )
+    for row in rows:
+        ctx.run.metric(f"{row['model']}_test_acc", row["test_acc"], f"{row['model']} test accuracy")
+    return rows
+
+
+def _depth_observations(rows: list[dict], family: str) -> list[str]:
+    best = max(rows, key=lambda r: r["test_acc"])
+    smallest = min(rows, key=lambda r: r["parameters"])
+    accs = [r["test_acc"] for r in rows]
+    spread = 100 * (max(accs) - min(accs))
+    rho = _rank_correlation([r["parameters"] for r in rows], accs)
+    ratio = max(r["parameters"] for r in rows) / smallest["parameters"]
+    trend = "rises" if rho > 0.3 else "falls" if rho < -0.3 else "shows no steady trend"
+    return [
+        f"Best {family}: {best['model']} at {best['test_acc']:.2%} with {best['parameters']:,} parameters; the "
+        f"smallest, {smallest['model']} ({smallest['parameters']:,}), reaches {smallest['test_acc']:.2%}.",
+        f"Across the {len(rows)} {family}s, whose parameter counts differ by {ratio:.1f}x, test accuracy spans "
+        f"{spread:.2f} points and {trend} with parameter count (rank correlation {rho:+.2f}).",
+    ]
+
+
+def _rank_correlation(a: list[float], b: list[float]) -> float:
+    """Spearman's rank correlation (ties are not expected in these small tables)."""
+    ra, rb = np.argsort(np.argsort(a)).astype(float), np.argsort(np.argsort(b)).astype(float)
+    if ra.std() == 0 or rb.std() == 0:
+        return 0.0
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+@task(
+    "bath-a2/3.2",
+    "Deeper MLPs: accuracy vs depth vs parameters",
+    brief=MlpDepthSettings(),
+    quick=MlpDepthSettings(epochs=2, width=128, train_size=2000, test_size=1000),
+)
+def task_3_2(ctx: TaskContext) -> None:
+    s: MlpDepthSettings = ctx.settings
+    ds = ctx.load("mnist")
+    train = (flatten(scale_unit(ds.x_train)), ds.y_train)
+    test = (flatten(scale_unit(ds.x_test)), ds.y_test)
+    specs = [(784, 1000, 1000, 10)] + [(784, *[s.width] * n, 10) for n in s.hidden_layers]
+    builds = [
+        (f"mlp-{len(sizes) - 2}x{sizes[1]}", mlp(sizes), {"sizes": sizes, "hidden_layers": len(sizes) - 2})
+        for sizes in specs
+    ]
+    ctx.say(
+        f"Five MLPs, all with ReLU, Adam lr {s.lr:g} ({s.lr_schedule}), batch {s.batch_size}, {s.epochs} epochs: "
+        f"the 3.1 network [784, 1000, 1000, 10] and {', '.join(map(str, s.hidden_layers))} hidden layers of "
+        f"{s.width} neurons (wide enough to learn MNIST well, narrow enough to keep the deepest under 2M "
+        "parameters and the training time close to the 3.1 network's)."
+    )
+    rows = _study(ctx, builds, train, test, "MLP")
+    for text in _depth_observations(rows, "MLP"):
+        ctx.say(text)
+
+
+@task(
+    "bath-a2/4.2",
+    "CNNs of other depths and widths, and CNN vs MLP",
+    brief=CnnDepthSettings(),
+    quick=CnnDepthSettings(epochs=2, train_size=2000, test_size=1000),
+)
+def task_4_2(ctx: TaskContext) -> None:
+    s: CnnDepthSettings = ctx.settings
+    ds = ctx.load("mnist")
+    train = (channels_first(scale_unit(ds.x_train)), ds.y_train)
+    test = (channels_first(scale_unit(ds.x_test)), ds.y_test)
+    builds = []
+    for filters, strides in CNN_VARIANTS:
+        spec = {"filters": filters, "kernel_size": 4, "strides": strides, "hidden_layers": len(filters)}
+        builds.append((f"cnn-{'-'.join(map(str, filters))}", cnn(filters, kernel_size=4, strides=strides), spec))
+    ctx.say(
+        f"Five CNNs with 4x4 kernels and ReLU, trained alike (Adam lr {s.lr:g}, {s.lr_schedule}, batch "
+        f"{s.batch_size}, {s.epochs} epochs): the 4.1 network [32, 64, 128], a narrower [16, 32, 64], a wider "
+        "[48, 96, 192], a shallower [32, 64] and a deeper [32, 64, 128, 256]. Hidden layers = conv layers."
+    )
+    cnn_rows = _study(ctx, builds, train, test, "CNN")
+    for text in _depth_observations(cnn_rows, "CNN"):
+        ctx.say(text)
+    _compare_with_mlps(ctx, cnn_rows, test)
+
+
+def _compare_with_mlps(ctx: TaskContext, cnn_rows: list[dict], test) -> None:
+    """Table 4.2 against Table 3.2: the MLPs are reloaded from task 3.2 and timed here, on this device."""
+    folder = ctx.earlier_run("3.2")
+    if folder is None:
+        ctx.say(f"No {ctx.profile}-profile run of bath-a2/3.2 found: run it first for the CNN-vs-MLP comparison.")
+        return
+    x_flat = torch.as_tensor(flatten(test[0]))
+    mlp_rows = []
+    for row in _csv_rows(folder / "models.csv"):
+        saved = load_checkpoint(folder / f"{row['model']}.pt")
+        model = mlp(saved["spec"]["sizes"]).to(ctx.device)
+        model.load_state_dict(saved["state_dict"])
+        row = {k: _number(v) for k, v in row.items()}
+        row["test_inference_s"] = round(inference_seconds(model, x_flat, INFERENCE_BATCH), 3)
+        mlp_rows.append(row)
+    both = [{"family": fam, **r} for fam, rows in (("MLP", mlp_rows), ("CNN", cnn_rows)) for r in rows]
+    ctx.run.table(
+        "cnn_vs_mlp",
+        [
+            {
+                k: r[k]
+                for k in (
+                    "family",
+                    "model",
+                    "hidden_layers",
+                    "parameters",
+                    "test_acc",
+                    "train_s_per_epoch",
+                    "test_inference_s",
+                )
+            }
+            for r in both
+        ],
+        title=f"CNNs (Table 4.2) against MLPs (Table 3.2); inference on the test set, batch {INFERENCE_BATCH}",
+    )
+    ctx.run.figure(
+        "cnn_vs_mlp",
+        accuracy_vs_parameters({"MLP": mlp_rows, "CNN": cnn_rows}, "CNNs and MLPs"),
+        caption="Test accuracy against parameters for both families",
+    )
+    best_cnn, best_mlp = max(cnn_rows, key=lambda r: r["test_acc"]), max(mlp_rows, key=lambda r: r["test_acc"])
+    ctx.say(
+        f"The best CNN ({best_cnn['model']}, {best_cnn['test_acc']:.2%}, {best_cnn['parameters']:,} parameters) "
+        f"beats the best MLP ({best_mlp['model']}, {best_mlp['test_acc']:.2%}, {best_mlp['parameters']:,} "
+        f"parameters) with {best_mlp['parameters'] / best_cnn['parameters']:.1f}x fewer parameters: convolutions "
+        "share weights across positions and see neighbouring pixels together."
+    )
+    ctx.say(
+        f"Cost: per training epoch the CNN takes {best_cnn['train_s_per_epoch']:.1f} s against "
+        f"{best_mlp['train_s_per_epoch']:.1f} s for the MLP, and {best_cnn['test_inference_s']:.3f} s against "
+        f"{best_mlp['test_inference_s']:.3f} s to classify the test set: fewer parameters is not fewer "
+        "operations, since every kernel is applied at every position."
+    )
+
+
+def _csv_rows(path) -> list[dict]:
+    import csv
+
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _number(value: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value

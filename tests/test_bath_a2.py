@@ -1,0 +1,53 @@
+"""The bath-a2 tasks end to end on the bundled sample (quick profile, fewer epochs)."""
+
+import csv
+import json
+
+import pytest
+
+from dlcourse.errors import DataNotFound
+from dlcourse.suites import select
+from dlcourse.suites.registry import TASKS
+from dlcourse.suites.runner import run_task
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def suite_runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    for task in select("bath-a2"):
+        run_task(task, profile="quick", device="cpu", runs_root=root, quiet=True, overrides={"epochs": 2})
+    return root / "bath-a2"
+
+
+def test_depth_studies_tabulate_every_model(suite_runs):
+    mlps = rows(suite_runs / "3.2" / "models.csv")
+    assert [int(r["hidden_layers"]) for r in mlps] == [2, 3, 4, 5, 7]
+    assert int(mlps[0]["parameters"]) == 784 * 1000 + 1000 + 1000 * 1000 + 1000 + 1000 * 10 + 10
+    assert all(int(r["weights"]) + int(r["biases"]) == int(r["parameters"]) for r in mlps)
+    cnns = rows(suite_runs / "4.2" / "models.csv")
+    assert {r["model"] for r in cnns} >= {"cnn-32-64-128", "cnn-16-32-64"}
+    assert all(float(r["test_acc"]) > 0.5 and float(r["test_inference_s"]) > 0 for r in mlps + cnns)
+    both = rows(suite_runs / "4.2" / "cnn_vs_mlp.csv")
+    assert {r["family"] for r in both} == {"MLP", "CNN"} and len(both) == len(mlps) + len(cnns)
+
+
+def test_task_5_draws_every_layer_and_both_digits(suite_runs):
+    manifest = json.loads((suite_runs / "5" / "manifest.json").read_text())
+    figures = {e["name"] for e in manifest if e["kind"] == "figure"}
+    assert {"filters_conv1", "filters_conv2", "filters_conv3", "filters_conv3_mean", "deepdream_progress"} <= figures
+    assert {f"activations_{d}_conv{i}" for d in (2, 9) for i in (1, 2, 3)} <= figures
+    dreams = rows(suite_runs / "5" / "deepdream.csv")
+    assert len(dreams) == 6
+    assert all(float(r["objective_end"]) > float(r["objective_start"]) for r in dreams)
+    sparsity = rows(suite_runs / "5" / "activation_sparsity.csv")
+    assert [(int(r["digit"]), int(r["layer"])) for r in sparsity] == [(d, i) for d in (2, 9) for i in (1, 2, 3)]
+
+
+def test_task_5_needs_the_trained_cnn(tmp_path):
+    with pytest.raises(DataNotFound, match=r"bath-a2/4\.1"):
+        run_task(TASKS.get("bath-a2/5"), profile="quick", device="cpu", runs_root=tmp_path, quiet=True)
