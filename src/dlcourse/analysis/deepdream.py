@@ -7,7 +7,8 @@ high-frequency noise that the network happens to like, so three standard tricks 
 - octaves: the image is optimised through a coarse-to-fine parameterisation (each octave optimises a
   low-resolution image that is upsampled to 28x28 before the forward pass), so large strokes form first;
 - jitter: a random shift of up to `jitter` pixels each step, so the result cannot rely on exact positions;
-- regularisers: total variation (smoothness) and an L2 pull towards the starting image's range.
+- regularisers: total variation (smoothness) and an L2 pull towards the starting image, which keeps a
+  layer dream a modification of its input instead of a page of saturated ink.
 Pixels stay in the model's input range [0, 1].
 """
 
@@ -77,6 +78,7 @@ def deep_dream(
         p.requires_grad_(False)
     size = start.shape[-2:]
     image = start.detach().float().cpu().unsqueeze(0)
+    anchor = image.clone()
     total = steps_per_octave * len(octaves)
     keep = set(np.linspace(0, total - 1, snapshots).round().astype(int).tolist())
     dream = Dream(image=np.empty(0))
@@ -91,7 +93,7 @@ def deep_dream(
                 dx, dy = torch.randint(-jitter, jitter + 1, (2,), generator=generator).tolist()
                 shifted = torch.roll(full, shifts=(dy, dx), dims=(-2, -1)).clamp(0, 1)
                 value = objective(model, shifted.to(device))
-                loss = -value + tv_weight * _total_variation(full) + l2_weight * (full - 0.5).square().mean()
+                loss = -value + tv_weight * _total_variation(full) + l2_weight * (full - anchor).square().mean()
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()

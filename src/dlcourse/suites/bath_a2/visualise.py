@@ -27,6 +27,9 @@ class VisualiseSettings(Settings):
     dream_lr: float = setting(0.05, "Adam step size on the pixels", gt=0)
     dream_layer: int = setting(2, "conv layer (1-based) whose mean activation the layer dream raises", min=1)
     tv_weight: float = setting(0.3, "total-variation (smoothness) penalty", min=0)
+    layer_anchor: float = setting(
+        3.0, "L2 pull towards the input in layer dreams (lower values saturate the image with ink)", min=0
+    )
     test_size: int | None = setting(None, "test images to load; none = all", min=10)
 
 
@@ -182,6 +185,7 @@ def _dreams(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Te
             steps_per_octave=s.dream_steps,
             lr=s.dream_lr,
             tv_weight=s.tv_weight,
+            l2_weight=s.layer_anchor,
             seed=ctx.seed,
         )
     _record_dreams(ctx, model, runs)
