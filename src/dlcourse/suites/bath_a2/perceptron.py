@@ -219,8 +219,8 @@ def _observations(ctx: TaskContext, rows: list[PairResult], table: np.ndarray, d
         "w has learned where the ink of a 1 is and the ink of a 0 is not.",
         f"{len(early)} of 45 pairs reached the {ctx.settings.tol:g} training-error target before the iteration cap"
         + (f" ({', '.join(early)})" if early else "")
-        + "; the others are not linearly separable on the training set, and their error fluctuates at a floor "
-        "instead of reaching zero.",
+        + "; the others ran to the cap with their error fluctuating at a floor above the target: within this "
+        "budget the perceptron finds no hyperplane that separates their training images.",
     ]
     separability = ctx.run.final.parent / "1" / "separability.npz"
     if not separability.is_file():
