@@ -51,7 +51,7 @@ def task_1(ctx: TaskContext) -> None:
     train_2d, test_2d = project(pca, x_train), project(pca, x_test)
     classes = np.arange(ds.num_classes)
     centroids, covariances = class_spread(train_2d, ds.y_train, classes)
-    ratios = pca.explained_variance_ratio_
+    ratios = pca.explained_variance_ratio_.astype(np.float64)
     ctx.run.array(
         "embedding",
         train=train_2d.astype(np.float32),
@@ -62,9 +62,9 @@ def task_1(ctx: TaskContext) -> None:
         components=pca.components_[:2],
     )
     for k in (1, 2):
-        ctx.run.metric(f"variance_pc{k}", round(100 * ratios[k - 1], 2), f"variance explained by PC {k} (%)")
-    ctx.run.metric("variance_2d", round(100 * ratios[:2].sum(), 2), "variance explained by PCs 1 and 2 (%)")
-    ctx.run.metric("variance_all", round(100 * ratios.sum(), 2), f"variance explained by {len(ratios)} PCs (%)")
+        ctx.run.metric(f"variance_pc{k}", round(100 * float(ratios[k - 1]), 2), f"variance explained by PC {k} (%)")
+    ctx.run.metric("variance_2d", round(100 * float(ratios[:2].sum()), 2), "variance explained by PCs 1 and 2 (%)")
+    ctx.run.metric("variance_all", round(100 * float(ratios.sum()), 2), f"variance explained by {len(ratios)} PCs (%)")
     ctx.say(
         "Why PCA: among all linear maps to 2-D it keeps the most variance (it minimises the squared "
         "reconstruction error), so it distorts the data least of the linear views; it has no tuning and no "
