@@ -29,7 +29,7 @@ def embedding_scatter(
     """Left: every point, coloured and marked by class (small, translucent, so 60,000 stay readable).
     Right: each class's centroid with its one- and two-standard-deviation ellipses."""
     fig, (ax_pts, ax_ctr) = plt.subplots(1, 2, figsize=(13, 6), sharex=True, sharey=True)
-    alpha = float(np.clip(3000 / max(len(points), 1), 0.08, 0.6))
+    alpha = float(np.clip(9000 / max(len(points), 1), 0.15, 0.6))
     order = np.random.default_rng(0).permutation(len(points))  # no class is drawn entirely on top
     pts, lab = points[order], labels[order]
     for i, _ in enumerate(classes):
