@@ -3,9 +3,11 @@
 import csv
 import json
 
+import numpy as np
 import pytest
 
 from dlcourse.errors import DataNotFound
+from dlcourse.report import build_report
 from dlcourse.suites import select
 from dlcourse.suites.registry import TASKS
 from dlcourse.suites.runner import run_task
@@ -51,3 +53,40 @@ def test_task_5_draws_every_layer_and_both_digits(suite_runs):
 def test_task_5_needs_the_trained_cnn(tmp_path):
     with pytest.raises(DataNotFound, match=r"bath-a2/4\.1"):
         run_task(TASKS.get("bath-a2/5"), profile="quick", device="cpu", runs_root=tmp_path, quiet=True)
+
+
+def test_task_1_pca_and_separability(suite_runs):
+    pca = suite_runs / "1"
+    assert all((pca / f"{name}.png").is_file() for name in ("embedding", "scree", "components", "separability"))
+    with np.load(pca / "separability.npz") as saved:
+        for key in ("test_acc_2d", "test_acc_784d"):
+            assert saved[key].shape == (10, 10)
+            np.testing.assert_array_equal(saved[key], saved[key].T)
+        assert saved["test_acc_784d"][0, 1] >= 0.98 and saved["test_acc_2d"][4, 9] < 0.8
+    assert len((pca / "pairs.csv").read_text().splitlines()) == 1 + 45
+
+
+def test_task_2_perceptron_pairs(suite_runs):
+    perceptron = suite_runs / "2"
+    metrics = json.loads((perceptron / "metrics.json").read_text())
+    assert metrics["pair_0_1_test_acc"] >= 0.98 and metrics["worst_pair_test_acc"] > 0.85
+    figures = ("error_0_1", "weights_0_1", "weights_five", "accuracy_all", "weights_all", "errors_all")
+    assert all((perceptron / f"{name}.png").is_file() for name in figures)
+    assert len((perceptron / "five_pairs.csv").read_text().splitlines()) == 1 + 5
+    with np.load(perceptron / "pairs.npz") as saved:
+        assert saved["weights"].shape == (45, 784) and len(saved["error_curves"]) == 45
+
+
+def test_report_follows_the_brief(suite_runs):
+    md_path, html_path = build_report("bath-a2", suite_runs.parent)
+    md, html = md_path.read_text(), html_path.read_text()
+    tasks = [t.name for t in select("bath-a2")]
+    recorded = sum(
+        entry["kind"] == "figure"
+        for task in tasks
+        for entry in json.loads((suite_runs / task / "manifest.json").read_text())
+    )
+    assert html.count("data:image/png;base64,") == recorded >= len(tasks)
+    positions = [md.index(f"## bath-a2/{task}:") for task in tasks]
+    assert positions == sorted(positions) and "Not run yet" not in md
+    assert "Against task 1's separability" in md

@@ -34,3 +34,7 @@ class DeviceUnavailable(DlcourseError):
 
 class TrainingDiverged(DlcourseError):
     """The loss became NaN or infinite."""
+
+
+class InvalidInput(DlcourseError):
+    """Arrays passed to a library function with the wrong shape or values."""

@@ -66,7 +66,7 @@ def test_npz_round_trip_and_errors(tmp_path, images):
     labels = np.arange(7) % 3
     good = tmp_path / "d.npz"
     np.savez(good, x_train=images, y_train=labels, x_test=images[:2], y_test=labels[:2])
-    x_train, y_train, x_test, _ = formats.read_npz(good)
+    x_train, _, x_test, _ = formats.read_npz(good)
     np.testing.assert_array_equal(x_train, images)
     assert x_test.shape == (2, 28, 28)
 
@@ -160,8 +160,15 @@ def test_cifar_jpeg_archive_decodes(tmp_path):
     train_jpeg, train_offsets = pack(flat)
     test_jpeg, test_offsets = pack(flat[:1])
     path = tmp_path / "cifar10_jpeg.npz"
-    np.savez(path, train_jpeg=train_jpeg, train_offsets=train_offsets, y_train=np.array([1, 2, 3], np.uint8),
-             test_jpeg=test_jpeg, test_offsets=test_offsets, y_test=np.array([4], np.uint8))
+    np.savez(
+        path,
+        train_jpeg=train_jpeg,
+        train_offsets=train_offsets,
+        y_train=np.array([1, 2, 3], np.uint8),
+        test_jpeg=test_jpeg,
+        test_offsets=test_offsets,
+        y_test=np.array([4], np.uint8),
+    )
     x_train, y_train, x_test, _ = formats.read_cifar10_jpeg_npz(path)
     assert x_train.shape == (3, 32, 32, 3) and x_test.shape == (1, 32, 32, 3)
     assert np.abs(x_train.astype(int) - 200).max() <= 2

@@ -28,8 +28,10 @@ class Dataset:
         return len(self.classes)
 
     def describe(self) -> str:
-        return (f"{self.name}: {len(self.x_train):,} train / {len(self.x_test):,} test images of "
-                f"{'x'.join(map(str, self.x_train.shape[1:]))}, from {self.source}")
+        return (
+            f"{self.name}: {len(self.x_train):,} train / {len(self.x_test):,} test images of "
+            f"{'x'.join(map(str, self.x_train.shape[1:]))}, from {self.source}"
+        )
 
     def balanced_subset(self, n_train: int | None, n_test: int | None, seed: int = 0) -> Dataset:
         """At most `n_train` / `n_test` images, the same number from each class, in a seeded order."""
@@ -39,8 +41,7 @@ class Dataset:
         if len(x_train) == len(self.x_train) and len(x_test) == len(self.x_test):
             return self
         note = f"a class-balanced subset: {len(x_train):,} train / {len(x_test):,} test images"
-        return replace(self, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
-                       notes=(*self.notes, note))
+        return replace(self, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test, notes=(*self.notes, note))
 
 
 def _balanced(x: np.ndarray, y: np.ndarray, n: int | None, rng: np.random.Generator):

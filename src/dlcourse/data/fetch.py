@@ -83,8 +83,9 @@ def _fetch(url: str, target: Path, sha256: str, quiet: bool) -> None:
     digest = hashlib.sha256()
     with urllib.request.urlopen(url, timeout=30) as response, open(part, "wb") as out:
         total = int(response.headers.get("Content-Length") or 0) or None
-        with Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(),
-                      disable=quiet, transient=True) as bar:
+        with Progress(
+            *Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(), disable=quiet, transient=True
+        ) as bar:
             job = bar.add_task(f"download {target.name}", total=total)
             while chunk := response.read(_CHUNK):
                 out.write(chunk)

@@ -12,6 +12,7 @@ import pickle
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -85,16 +86,18 @@ def checked_splits(path: Path, arrays: tuple[np.ndarray, ...]) -> Splits:
 class _ArrayOnlyUnpickler(pickle.Unpickler):
     """Unpickles plain containers and NumPy arrays only, so a crafted pickle cannot run code."""
 
-    _ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy.core.multiarray", "scalar"),
-        ("numpy._core.multiarray", "scalar"),
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-    }
+    _ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {
+            ("numpy.core.multiarray", "_reconstruct"),
+            ("numpy._core.multiarray", "_reconstruct"),
+            ("numpy.core.multiarray", "scalar"),
+            ("numpy._core.multiarray", "scalar"),
+            ("numpy", "ndarray"),
+            ("numpy", "dtype"),
+        }
+    )
 
-    def find_class(self, module: str, name: str):  # noqa: ANN201 - pickle protocol
+    def find_class(self, module: str, name: str):
         if (module, name) in self._ALLOWED:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"refusing to load {module}.{name}")
@@ -124,6 +127,7 @@ def read_cifar10(path: str | Path) -> Splits:
     """
     path = Path(path)
     if path.is_dir():
+
         def get(name: str) -> bytes:
             member = path / name
             if not member.is_file():
@@ -169,7 +173,9 @@ def read_cifar10_jpeg_npz(path: str | Path) -> Splits:
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as npz:
-            parts = {k: npz[k] for k in ("train_jpeg", "train_offsets", "y_train", "test_jpeg", "test_offsets", "y_test")}
+            parts = {
+                k: npz[k] for k in ("train_jpeg", "train_offsets", "y_train", "test_jpeg", "test_offsets", "y_test")
+            }
     except (zipfile.BadZipFile, EOFError, ValueError, KeyError, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise

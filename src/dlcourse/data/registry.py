@@ -75,8 +75,9 @@ def _first(*finders: Finder) -> Finder:
     return find
 
 
-CIFAR10_JPEG_NOTE = ("CIFAR-10 decoded from the course's JPEG copy: lossy, so accuracies run a little below "
-                     "published CIFAR-10 figures")
+CIFAR10_JPEG_NOTE = (
+    "CIFAR-10 decoded from the course's JPEG copy: lossy, so accuracies run a little below published CIFAR-10 figures"
+)
 
 
 def _find_cifar10_jpeg(folder: Path):
@@ -110,54 +111,119 @@ def _find_cifar10(folder: Path):
     return _find_cifar10_jpeg(folder)
 
 
-_MNIST_MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/", "https://storage.googleapis.com/cvdf-datasets/mnist/")
+_MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
 _FASHION_MIRRORS = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",)
 
-DATASETS.add("mnist", DatasetSpec(
-    name="mnist",
-    classes=tuple(str(d) for d in range(10)),
-    find=_first(_find_npz("mnist.npz", "mnist/mnist.npz"), _find_idx("mnist", "MNIST/raw", ".")),
-    expected="mnist.npz (x_train, y_train, x_test, y_test) or the four files "
-             + ", ".join(f"{s}.gz" for s in IDX_FILES) + " (in the folder or its mnist/ subfolder)",
-    remote=(
-        fetch.RemoteFile("train-images-idx3-ubyte.gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", _MNIST_MIRRORS),
-        fetch.RemoteFile("train-labels-idx1-ubyte.gz", "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", _MNIST_MIRRORS),
-        fetch.RemoteFile("t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", _MNIST_MIRRORS),
-        fetch.RemoteFile("t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", _MNIST_MIRRORS),
+DATASETS.add(
+    "mnist",
+    DatasetSpec(
+        name="mnist",
+        classes=tuple(str(d) for d in range(10)),
+        find=_first(_find_npz("mnist.npz", "mnist/mnist.npz"), _find_idx("mnist", "MNIST/raw", ".")),
+        expected="mnist.npz (x_train, y_train, x_test, y_test) or the four files "
+        + ", ".join(f"{s}.gz" for s in IDX_FILES)
+        + " (in the folder or its mnist/ subfolder)",
+        remote=(
+            fetch.RemoteFile(
+                "train-images-idx3-ubyte.gz",
+                "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+                _MNIST_MIRRORS,
+            ),
+            fetch.RemoteFile(
+                "train-labels-idx1-ubyte.gz",
+                "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+                _MNIST_MIRRORS,
+            ),
+            fetch.RemoteFile(
+                "t10k-images-idx3-ubyte.gz",
+                "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+                _MNIST_MIRRORS,
+            ),
+            fetch.RemoteFile(
+                "t10k-labels-idx1-ubyte.gz",
+                "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+                _MNIST_MIRRORS,
+            ),
+        ),
+        licence="MNIST, Y. LeCun, C. Cortes and C. J. C. Burges; commonly listed as CC BY-SA 3.0.",
     ),
-    licence="MNIST, Y. LeCun, C. Cortes and C. J. C. Burges; commonly listed as CC BY-SA 3.0.",
-))
+)
 
-DATASETS.add("fashion-mnist", DatasetSpec(
-    name="fashion-mnist",
-    classes=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
-    find=_first(_find_npz("fashion_mnist.npz", "fashion-mnist.npz", "fashion-mnist/fashion_mnist.npz"),
-                _find_idx("fashion-mnist", "fashion_mnist", "FashionMNIST/raw")),
-    expected="fashion_mnist.npz (x_train, y_train, x_test, y_test) or the four IDX .gz files in a fashion-mnist/ subfolder",
-    remote=(
-        fetch.RemoteFile("train-images-idx3-ubyte.gz", "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", _FASHION_MIRRORS),
-        fetch.RemoteFile("train-labels-idx1-ubyte.gz", "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", _FASHION_MIRRORS),
-        fetch.RemoteFile("t10k-images-idx3-ubyte.gz", "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", _FASHION_MIRRORS),
-        fetch.RemoteFile("t10k-labels-idx1-ubyte.gz", "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", _FASHION_MIRRORS),
+DATASETS.add(
+    "fashion-mnist",
+    DatasetSpec(
+        name="fashion-mnist",
+        classes=(
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot",
+        ),
+        find=_first(
+            _find_npz("fashion_mnist.npz", "fashion-mnist.npz", "fashion-mnist/fashion_mnist.npz"),
+            _find_idx("fashion-mnist", "fashion_mnist", "FashionMNIST/raw"),
+        ),
+        expected="fashion_mnist.npz (x_train, y_train, x_test, y_test) "
+        "or the four IDX .gz files in a fashion-mnist/ subfolder",
+        remote=(
+            fetch.RemoteFile(
+                "train-images-idx3-ubyte.gz",
+                "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+                _FASHION_MIRRORS,
+            ),
+            fetch.RemoteFile(
+                "train-labels-idx1-ubyte.gz",
+                "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+                _FASHION_MIRRORS,
+            ),
+            fetch.RemoteFile(
+                "t10k-images-idx3-ubyte.gz",
+                "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+                _FASHION_MIRRORS,
+            ),
+            fetch.RemoteFile(
+                "t10k-labels-idx1-ubyte.gz",
+                "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+                _FASHION_MIRRORS,
+            ),
+        ),
+        licence="Fashion-MNIST, MIT licence, (c) 2017 Zalando SE.",
     ),
-    licence="Fashion-MNIST, MIT licence, (c) 2017 Zalando SE.",
-))
+)
 
-DATASETS.add("cifar10", DatasetSpec(
-    name="cifar10",
-    classes=("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
-    find=_find_cifar10,
-    expected="cifar10.npz, cifar-10-batches-py/, cifar-10-python.tar.gz, or the course's cifar10_jpeg.npz",
-    remote=(fetch.RemoteFile("cifar-10-python.tar.gz", "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
-                             ("https://www.cs.toronto.edu/~kriz/",)),),
-    licence="CIFAR-10, A. Krizhevsky, V. Nair and G. Hinton (2009); distributed freely for research.",
-))
+DATASETS.add(
+    "cifar10",
+    DatasetSpec(
+        name="cifar10",
+        classes=("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+        find=_find_cifar10,
+        expected="cifar10.npz, cifar-10-batches-py/, cifar-10-python.tar.gz, or the course's cifar10_jpeg.npz",
+        remote=(
+            fetch.RemoteFile(
+                "cifar-10-python.tar.gz",
+                "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+                ("https://www.cs.toronto.edu/~kriz/",),
+            ),
+        ),
+        licence="CIFAR-10, A. Krizhevsky, V. Nair and G. Hinton (2009); distributed freely for research.",
+    ),
+)
 
 SAMPLE_NAMES = {"mnist": "mnist.npz", "fashion-mnist": "fashion-mnist.npz"}
 
 
-def load(name: str, subset: str = "full", data_dir: str | Path | None = None, download: bool = True,
-         quiet: bool = False) -> Dataset:
+def load(
+    name: str, subset: str = "full", data_dir: str | Path | None = None, download: bool = True, quiet: bool = False
+) -> Dataset:
     """Load a dataset by name.
 
     subset="full" searches `data_dir`, `$DLCOURSE_DATA` and the cache, then downloads (unless `download`
@@ -189,8 +255,9 @@ def _where_to_put(spec: DatasetSpec, dirs: list[Path]) -> str:
 
 def _dataset(spec: DatasetSpec, arrays: formats.Splits, path: Path, notes: tuple[str, ...]) -> Dataset:
     x_train, y_train, x_test, y_test = arrays
-    return Dataset(spec.name, x_train, y_train.astype(np.int64), x_test, y_test.astype(np.int64),
-                   spec.classes, str(path), notes)
+    return Dataset(
+        spec.name, x_train, y_train.astype(np.int64), x_test, y_test.astype(np.int64), spec.classes, str(path), notes
+    )
 
 
 def load_sample(spec: DatasetSpec | str) -> Dataset:

@@ -22,8 +22,13 @@ def write_sample(name: str, data_dir: Path, out_dir: Path, seed: int = 0) -> Pat
     ds = load(name, data_dir=data_dir, download=False)
     sub = ds.balanced_subset(TRAIN_PER_CLASS * ds.num_classes, TEST_PER_CLASS * ds.num_classes, seed=seed)
     buf = io.BytesIO()
-    np.savez_compressed(buf, x_train=sub.x_train, y_train=sub.y_train.astype(np.uint8),
-                        x_test=sub.x_test, y_test=sub.y_test.astype(np.uint8))
+    np.savez_compressed(
+        buf,
+        x_train=sub.x_train,
+        y_train=sub.y_train.astype(np.uint8),
+        x_test=sub.x_test,
+        y_test=sub.y_test.astype(np.uint8),
+    )
     return write_bytes(out_dir / SAMPLE_NAMES[name], buf.getvalue())
 
 

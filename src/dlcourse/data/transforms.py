@@ -23,7 +23,7 @@ def flatten(x: np.ndarray) -> np.ndarray:
 def unflatten(x: np.ndarray, shape: tuple[int, ...] | None = None) -> np.ndarray:
     """N x D vectors back to images; square grayscale (N x edge x edge) when no shape is given."""
     if shape is None:
-        edge = int(round(np.sqrt(x.shape[1])))
+        edge = round(float(np.sqrt(x.shape[1])))
         if edge * edge != x.shape[1]:
             raise ValueError(f"{x.shape[1]} features are not a square image; give the shape")
         shape = (edge, edge)

@@ -56,8 +56,11 @@ def cnn(
 
 
 def _output_features(body: nn.Module, in_shape: Sequence[int]) -> int:
-    with torch.no_grad():
-        out = body(torch.zeros(1, *in_shape))
+    try:
+        with torch.no_grad():
+            out = body(torch.zeros(1, *in_shape))
+    except RuntimeError:  # recent torch rejects a kernel larger than its input instead of returning 0x0
+        out = torch.zeros(1, 0)
     if out.shape[1] == 0:
         raise ValueError(f"the conv layers shrink a {tuple(in_shape)} input to nothing")
     return out.shape[1]

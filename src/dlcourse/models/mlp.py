@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from torch import nn
@@ -20,7 +21,7 @@ def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0) ->
     if len(sizes) < 2:
         raise ValueError(f"an MLP needs at least input and output sizes, got {list(sizes)}")
     layers: list[nn.Module] = [nn.Flatten()]
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(nn.Linear(n_in, n_out))
         if i < len(sizes) - 2:
             layers.append(make_activation(activation))
