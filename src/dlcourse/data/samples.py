@@ -1,0 +1,46 @@
+"""Builds the small real subsets shipped in `samples/` from a full copy of each dataset.
+
+Maintainers run `python -m dlcourse.data.samples --data-dir DIR` once; users only read the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+
+import numpy as np
+
+from dlcourse.atomic import write_bytes
+from dlcourse.data.registry import SAMPLE_NAMES, load
+
+TRAIN_PER_CLASS = 500
+TEST_PER_CLASS = 100
+
+
+def write_sample(name: str, data_dir: Path, out_dir: Path, seed: int = 0) -> Path:
+    ds = load(name, data_dir=data_dir, download=False)
+    sub = ds.balanced_subset(TRAIN_PER_CLASS * ds.num_classes, TEST_PER_CLASS * ds.num_classes, seed=seed)
+    buf = io.BytesIO()
+    np.savez_compressed(
+        buf,
+        x_train=sub.x_train,
+        y_train=sub.y_train.astype(np.uint8),
+        x_test=sub.x_test,
+        y_test=sub.y_test.astype(np.uint8),
+    )
+    return write_bytes(out_dir / SAMPLE_NAMES[name], buf.getvalue())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", type=Path, required=True, help="folder holding the full datasets")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "samples", help="default: the package")
+    args = parser.parse_args()
+    for name in SAMPLE_NAMES:
+        path = write_sample(name, args.data_dir, args.out)
+        print(f"{path} {path.stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""nn.Module builders from small specs, registered by name: `build("mlp", sizes=[784, 1000, 1000, 10])`."""
+
+from dlcourse.models.activations import ACTIVATIONS, activation
+from dlcourse.models.cnn import cnn
+from dlcourse.models.mlp import mlp
+from dlcourse.models.params import count_parameters, parameter_counts
+from dlcourse.models.registry import MODELS, build
+
+__all__ = ["ACTIVATIONS", "MODELS", "activation", "build", "cnn", "count_parameters", "mlp", "parameter_counts"]
