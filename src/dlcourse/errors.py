@@ -34,3 +34,7 @@ class DeviceUnavailable(DlcourseError):
 
 class TrainingDiverged(DlcourseError):
     """The loss became NaN or infinite."""
+
+
+class InvalidNetwork(DlcourseError):
+    """A network given to the theory calculator is missing, malformed, or its shapes do not fit together."""
