@@ -91,7 +91,7 @@ def task_1_1(ctx: TaskContext) -> None:
                 "f(x)": formula,
                 "f'(x)": derivative,
                 "output range": act.output_range,
-                "max |f' - central difference|": float(np.abs(act.grad(away, **params) - numeric).max()),
+                "largest gap to a central difference": float(np.abs(act.grad(away, **params) - numeric).max()),
             }
         )
     ctx.run.array("activations", x=x, **{f"{n}": f for n, (f, _) in curves.items()},

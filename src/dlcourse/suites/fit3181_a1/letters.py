@@ -41,7 +41,7 @@ def load_letters(ctx: TaskContext) -> Dataset:
         ctx.say(
             "EMNIST letters was not found, so this task runs on Fashion-MNIST instead: the same 28x28 grayscale "
             "images, but 10 classes of clothing rather than 26 letters, so its numbers are not EMNIST results. "
-            f"To run on EMNIST, put {expected} in the --data-dir folder."
+            f"To run on EMNIST, give --data-dir a folder with {expected}."
         )
         return ctx.load("fashion-mnist")
 

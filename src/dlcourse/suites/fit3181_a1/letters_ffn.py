@@ -135,7 +135,7 @@ def smoothing(ctx: TaskContext, data: Prepared, best: dict[str, Any]) -> None:
     """Question 2.6: the best architecture trained with the hand-written smoothed loss, against α = 0."""
     s: GridSettings = ctx.settings
     combo = {k: best[k] for k in ("n1", "n2", "act")}
-    rows, means = [], {}
+    rows, means, stds = [], {}, {}
     for alpha in (0.0, *s.alphas):
         val, test, test_ce = [], [], []
         for r in range(s.smoothing_seeds):
@@ -145,16 +145,25 @@ def smoothing(ctx: TaskContext, data: Prepared, best: dict[str, Any]) -> None:
             test.append(100 * acc)
             test_ce.append(loss)
         means[alpha] = statistics.mean(test)
+        stds[alpha] = statistics.stdev(test) if len(test) > 1 else 0.0
         rows.append({"α": alpha, "label smoothing": "no" if alpha == 0 else "yes", "val acc (%)": _mean_std(val),
                      "test acc (%)": _mean_std(test), "test cross-entropy": _mean_std(test_ce, 4)})  # fmt: skip
     n = s.smoothing_seeds
     ctx.run.table("smoothing", rows, title=f"Label smoothing on {combo['n1']}-{combo['n2']}-{combo['act']}: mean ± std "
                   f"over {n} seed{'s' if n > 1 else ''}")  # fmt: skip
     top = max(means, key=means.get)
+    gap, spread = means[top] - means[0.0], max(stds.values())
+    verdict = (
+        f"a gain of {gap:.2f} points, smaller than the seed-to-seed spread (std up to {spread:.2f}), so not a "
+        "clear effect"
+        if n > 1 and gap < spread
+        else f"a gain of {gap:.2f} points"
+    )
     ctx.say(
         "Label smoothing is written by hand (train.losses.label_smoothing_loss: (1 - α)(-log p_y) + α·mean(-log p)); "
-        f"the tests check it against PyTorch's built-in version. Mean test accuracy is highest at α = {top:g} "
-        f"({means[top]:.2f}% against {means[0.0]:.2f}% without smoothing, {n} seed{'s' if n > 1 else ''} each). "
+        f"the tests check it against PyTorch's built-in version. Mean test accuracy is highest at α = {top:g}: "
+        f"{means[top]:.2f}% against {means[0.0]:.2f}% without smoothing ({n} seed{'s' if n > 1 else ''} each), "
+        f"{verdict}. "
         "The test cross-entropy rises with α by design: smoothed targets keep the model from putting all its "
         "probability on one class."
     )
