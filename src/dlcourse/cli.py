@@ -1,4 +1,4 @@
-"""The `dlcourse` command: list | run | report | data. Thin: parses, calls the library, prints.
+"""The `dlcourse` command: list | run | report | data | theory. Thin: parses, calls the library, prints.
 
 Every expected failure prints `error: <one sentence>` and exits with code 2.
 """
@@ -141,6 +141,32 @@ def data(data_dir: DataDir = None):
             found = "not found (downloads on first use when online)"
         table.add_row(name, found, "yes" if name in SAMPLE_NAMES else "no")
     out.print(table)
+
+
+theory_app = typer.Typer(no_args_is_help=True, help="Calculators for the theory questions (fit3181-a1 Part 1).")
+app.add_typer(theory_app, name="theory")
+
+
+@theory_app.command("forward")
+def theory_forward(
+    network: Annotated[Path, typer.Argument(help="YAML or JSON: {activation: relu, layers: [{W: rows, b: values}]}.")],
+    x: Annotated[str, typer.Option("--x", help="The input, comma-separated, e.g. 1,-1,0.")],
+    y: Annotated[int, typer.Option("--y", help="The true class, numbered from 1 as in the brief.")],
+    alpha: Annotated[float, typer.Option(help="Label smoothing for the smoothed loss.")] = 0.1,
+    eta: Annotated[float, typer.Option(help="SGD learning rate for the update.")] = 0.01,
+):
+    """Print the forward pass, both losses, the backward pass and one SGD step, formula by formula."""
+    from dlcourse.theory import calculate, explain, load_network
+
+    calc = calculate(load_network(network), _parse_vector("--x", x), y, alpha=alpha, eta=eta)
+    typer.echo(explain(calc))
+
+
+def _parse_vector(name: str, text: str) -> list[float]:
+    try:
+        return [float(part) for part in text.replace(" ", "").strip("[]()").split(",")]
+    except ValueError:
+        raise InvalidSetting(f"{name} takes comma-separated numbers such as 1,-1,0, got {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -38,3 +38,7 @@ class TrainingDiverged(DlcourseError):
 
 class InvalidInput(DlcourseError):
     """Arrays passed to a library function with the wrong shape or values."""
+
+
+class InvalidNetwork(DlcourseError):
+    """A network given to the theory calculator is missing, malformed, or its shapes do not fit together."""

@@ -38,7 +38,11 @@ def _read_bytes(path: Path) -> bytes:
 def read_idx(path: str | Path) -> np.ndarray:
     """Read an IDX file (raw or gzipped) such as `train-images-idx3-ubyte.gz` into an array of its shape."""
     path = Path(path)
-    raw = _read_bytes(path)
+    return parse_idx(_read_bytes(path), str(path))
+
+
+def parse_idx(raw: bytes, path: str) -> np.ndarray:
+    """The array in the bytes of an (uncompressed) IDX file; `path` names it in errors."""
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
         raise CorruptFile(f"{path} is not an IDX file (bad magic number)")
     ndim = raw[3]
@@ -81,6 +85,35 @@ def checked_splits(path: Path, arrays: tuple[np.ndarray, ...]) -> Splits:
         if len(x) != len(y):
             raise CorruptFile(f"{path}: {split} has {len(x)} images but {len(y)} labels")
     return x_train, y_train, x_test, y_test
+
+
+def read_gz_idx_from_zip(archive: Path, member: str) -> np.ndarray:
+    """A gzipped IDX file inside a zip archive, read in memory (EMNIST's official `gzip.zip`)."""
+    where = f"{archive}:{member}"
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            packed = zf.read(member)
+        return parse_idx(gzip.decompress(packed), where)
+    except KeyError:
+        raise CorruptFile(f"{archive} lacks {member}") from None
+    except (zipfile.BadZipFile, gzip.BadGzipFile, EOFError, OSError) as exc:
+        raise CorruptFile(f"{where} cannot be read: {exc}") from None
+
+
+def emnist_letters(arrays: Splits, where: Path | str) -> Splits:
+    """EMNIST letters as stored (images transposed, labels 1-26) to upright images and labels 0-25.
+
+    The EMNIST release writes each 28x28 image column by column, so read row by row it is the letter
+    mirrored along its diagonal; transposing puts it upright.
+    """
+    x_train, y_train, x_test, y_test = arrays
+    for x, y, split in ((x_train, y_train, "train"), (x_test, y_test, "test")):
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise CorruptFile(f"{where}: EMNIST {split} images have shape {x.shape}, expected (N, 28, 28)")
+        if len(y) and (y.min() < 1 or y.max() > 26):
+            raise CorruptFile(f"{where}: EMNIST letters {split} labels run {y.min()}-{y.max()}, expected 1-26")
+    x_train, x_test = (np.ascontiguousarray(x.transpose(0, 2, 1)) for x in (x_train, x_test))
+    return x_train, y_train.astype(np.int64) - 1, x_test, y_test.astype(np.int64) - 1
 
 
 class _ArrayOnlyUnpickler(pickle.Unpickler):

@@ -172,8 +172,10 @@ DATASETS.add(
             _find_npz("fashion_mnist.npz", "fashion-mnist.npz", "fashion-mnist/fashion_mnist.npz"),
             _find_idx("fashion-mnist", "fashion_mnist", "FashionMNIST/raw"),
         ),
-        expected="fashion_mnist.npz (x_train, y_train, x_test, y_test) "
-        "or the four IDX .gz files in a fashion-mnist/ subfolder",
+        expected=(
+            "fashion_mnist.npz (x_train, y_train, x_test, y_test) or the four IDX .gz files in a fashion-mnist/ "
+            "subfolder"
+        ),
         remote=(
             fetch.RemoteFile(
                 "train-images-idx3-ubyte.gz",
@@ -215,6 +217,44 @@ DATASETS.add(
             ),
         ),
         licence="CIFAR-10, A. Krizhevsky, V. Nair and G. Hinton (2009); distributed freely for research.",
+    ),
+)
+
+EMNIST_LETTERS_FILES = tuple(
+    f"emnist-letters-{split}-{kind}-ubyte" for split in ("train", "test") for kind in ("images-idx3", "labels-idx1")
+)
+
+
+def _find_emnist_letters(folder: Path):
+    """The four gzip IDX files in the folder, its emnist/ or gzip/ subfolder (the layout of the official
+    release), or inside the official `gzip.zip` / the `emnist` package's cached `emnist.zip`."""
+    for sub in (".", "emnist", "gzip", "emnist/gzip"):
+        where = folder / sub
+        paths = [_gz_or_raw(where / stem) for stem in EMNIST_LETTERS_FILES]
+        if all(paths):
+            arrays = formats.checked_splits(where, tuple(formats.read_idx(p) for p in paths))
+            return formats.emnist_letters(arrays, where), where, ()
+    for name in ("gzip.zip", "emnist.zip", "emnist/gzip.zip", "emnist/emnist.zip"):
+        if (archive := folder / name).is_file():
+            read = (formats.read_gz_idx_from_zip(archive, f"gzip/{stem}.gz") for stem in EMNIST_LETTERS_FILES)
+            arrays = formats.checked_splits(archive, tuple(read))
+            return formats.emnist_letters(arrays, archive), archive, ()
+    return None
+
+
+DATASETS.add(
+    "emnist-letters",
+    DatasetSpec(
+        name="emnist-letters",
+        classes=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),  # each class holds the upper- and lower-case letter
+        find=_find_emnist_letters,
+        expected=(
+            "the four files emnist-letters-{train,test}-{images-idx3,labels-idx1}-ubyte.gz (in the folder or its "
+            "emnist/ or gzip/ subfolder), or the official gzip.zip, or the emnist package's cached emnist.zip "
+            "(--data-dir ~/.cache/emnist); there is no automatic download, as the official source is one "
+            "zip of about 560 MB"
+        ),
+        licence="EMNIST, G. Cohen, S. Afshar, J. Tapson and A. van Schaik (2017), from NIST Special Database 19.",
     ),
 )
 

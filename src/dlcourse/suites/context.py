@@ -63,8 +63,11 @@ class TaskContext:
             return folder
         return None
 
-    def fit(self, model: nn.Module, train, test=None, label: str = "train", **kwargs: Any) -> History:
-        """`train.fit` with this run's device, seed and progress, logging to TensorBoard when installed."""
+    def fit(
+        self, model: nn.Module, train, test=None, label: str = "train", seed: int | None = None, **kwargs: Any
+    ) -> History:
+        """`train.fit` with this run's device, seed (unless one is given) and progress, logging to TensorBoard
+        when installed."""
         callbacks = list(kwargs.pop("callbacks", ()))
         logger = TensorBoardLogger(self.run.tensorboard_dir / label, tag=label) if tensorboard_available() else None
         if logger:
@@ -75,7 +78,7 @@ class TaskContext:
                 train,
                 test,
                 device=self.device,
-                seed=self.seed,
+                seed=self.seed if seed is None else seed,
                 progress=not self.quiet,
                 label=label,
                 callbacks=callbacks,
