@@ -15,11 +15,7 @@ def conv_activations(model: nn.Module, image: torch.Tensor) -> list[np.ndarray]:
     A hook on the module that follows each conv (its activation) captures the output; returns one
     (channels, height, width) array per conv layer.
     """
-    modules = list(model.modules())
-    targets = []
-    for conv in conv_layers(model):
-        following = modules[modules.index(conv) + 1]
-        targets.append(following if not isinstance(following, nn.Conv2d) else conv)
+    targets = [activation_after(model, conv) for conv in conv_layers(model)]
     captured: list[np.ndarray] = []
     hooks = [
         t.register_forward_hook(lambda _m, _i, out: captured.append(out[0].float().cpu().numpy())) for t in targets
@@ -34,6 +30,13 @@ def conv_activations(model: nn.Module, image: torch.Tensor) -> list[np.ndarray]:
             h.remove()
         model.train(was_training)
     return captured
+
+
+def activation_after(model: nn.Module, conv: nn.Conv2d) -> nn.Module:
+    """The module right after `conv` (its nonlinearity), or the conv itself when another conv follows."""
+    modules = list(model.modules())
+    following = modules[modules.index(conv) + 1] if modules.index(conv) + 1 < len(modules) else conv
+    return conv if isinstance(following, nn.Conv2d) else following
 
 
 def sparsity(maps: np.ndarray) -> float:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from dlcourse.analysis.activations import conv_activations, sparsity
+from dlcourse.analysis.activations import activation_after, conv_activations, sparsity
 from dlcourse.analysis.deepdream import Dream, class_logit, deep_dream, layer_activation
 from dlcourse.analysis.filters import conv_layers, kernel_mosaic, mean_kernels
 from dlcourse.data import scale_unit
@@ -114,11 +114,12 @@ def _filters(ctx: TaskContext, model: torch.nn.Module) -> None:
     first = conv_layers(model)[0].weight.detach()[:, 0].flatten(1)
     scale = first.abs().amax(dim=1, keepdim=True)
     two_signed = ((first > 0.25 * scale).any(1) & (first < -0.25 * scale).any(1)).sum().item()
+    one_signed = len(first) - two_signed
+    rest = f"; the other {one_signed} are mostly one sign (blob or ink detectors)" if one_signed else ""
     ctx.say(
         f"{two_signed} of the {len(first)} layer-1 filters have both a strong positive and a strong negative region "
-        "side by side (edge and stroke detectors); the rest are mostly one sign (blob or ink detectors). Deeper "
-        "kernels look noisier: each contributes one part of a feature spread over all of its input channels, "
-        "which is why each filter's mean kernel is shown as well."
+        f"side by side (edge and stroke detectors){rest}. Deeper kernels look noisier: each contributes one part "
+        "of a feature spread over all of its input channels, which is why each filter's mean kernel is shown too."
     )
 
 
@@ -164,7 +165,8 @@ def _activations(ctx: TaskContext, model: torch.nn.Module, images: dict[int, tor
 
 def _dreams(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Tensor], s: VisualiseSettings) -> None:
     generator = torch.Generator().manual_seed(ctx.seed)
-    layer = conv_layers(model)[min(s.dream_layer, len(conv_layers(model))) - 1]
+    # The layer dream raises the mean of the layer's ReLU output, as DeepDream does, not its pre-activation.
+    layer = activation_after(model, conv_layers(model)[min(s.dream_layer, len(conv_layers(model))) - 1])
     runs: dict[str, Dream] = {}
     for digit, image in images.items():
         noise = 0.5 + 0.1 * torch.randn(image.shape, generator=generator)
