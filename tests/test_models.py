@@ -7,8 +7,10 @@ from dlcourse.models import MODELS, build, cnn, mlp, parameter_counts
 SPECS = {
     "mlp": dict(sizes=[784, 32, 16, 10]),
     "cnn": dict(filters=[4, 8], kernel_size=3, strides=[1, 2], pool_after=[0], dense=[16]),
+    "multitask": dict(filters=[4, 8, 8], shared_dense=32, heads=[[16, 10], [8, 3]]),
 }
-INPUTS = {"mlp": (3, 1, 28, 28), "cnn": (3, 1, 28, 28)}
+INPUTS = {"mlp": (3, 1, 28, 28), "cnn": (3, 1, 28, 28), "multitask": (3, 1, 28, 28)}
+OUTPUTS = {"multitask": [(3, 10), (3, 3)]}
 
 
 @pytest.mark.parametrize("name", MODELS.names())
@@ -16,10 +18,11 @@ def test_registry_sweep(name):
     assert name in SPECS, f"add a spec for the new model {name!r} to the sweep"
     torch.manual_seed(0)
     model = build(name, **SPECS[name])
-    out = model(torch.randn(*INPUTS[name]))
-    assert out.shape == (3, 10)
-    assert torch.isfinite(out).all()
-    out.square().sum().backward()
+    outs = model(torch.randn(*INPUTS[name]))
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    assert [tuple(o.shape) for o in outs] == OUTPUTS.get(name, [(3, 10)])
+    assert all(torch.isfinite(o).all() for o in outs)
+    sum(o.square().sum() for o in outs).backward()
     for pname, p in model.named_parameters():
         assert p.grad is not None and p.grad.abs().sum() > 0, f"{pname} gets no gradient"
 

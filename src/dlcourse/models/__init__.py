@@ -3,7 +3,19 @@
 from dlcourse.models.activations import ACTIVATIONS, activation
 from dlcourse.models.cnn import cnn
 from dlcourse.models.mlp import mlp
+from dlcourse.models.multitask import MultiHead, multitask
 from dlcourse.models.params import count_parameters, parameter_counts
 from dlcourse.models.registry import MODELS, build
 
-__all__ = ["ACTIVATIONS", "MODELS", "activation", "build", "cnn", "count_parameters", "mlp", "parameter_counts"]
+__all__ = [
+    "ACTIVATIONS",
+    "MODELS",
+    "MultiHead",
+    "activation",
+    "build",
+    "cnn",
+    "count_parameters",
+    "mlp",
+    "multitask",
+    "parameter_counts",
+]

@@ -27,3 +27,20 @@ def label_smoothing_loss(alpha: float) -> LossFn:
         return per_example.mean()
 
     return loss
+
+
+def weighted_task_loss(lam: float) -> LossFn:
+    """bath-a2 Task 6.2's loss = λ · CE(task 1) + (1 - λ) · CE(task 2), for a two-head model.
+
+    `outputs` is the pair of logit tensors; `targets` is N x 2 (task-1 label, task-2 label). A head whose
+    weight is 0 gets no gradient at all, so it keeps its initial (random) weights.
+    """
+    if not 0 <= lam <= 1:
+        raise InvalidSetting(f"the task weight lambda must be between 0 and 1, got {lam}")
+
+    def loss(outputs: tuple[torch.Tensor, torch.Tensor], targets: torch.Tensor) -> torch.Tensor:
+        first = torch.nn.functional.cross_entropy(outputs[0], targets[:, 0])
+        second = torch.nn.functional.cross_entropy(outputs[1], targets[:, 1])
+        return lam * first + (1 - lam) * second
+
+    return loss

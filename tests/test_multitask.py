@@ -1,0 +1,57 @@
+"""bath-a2 Task 6 building blocks: the group labels, the two-head network and its weighted loss."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from dlcourse.data.labels import FASHION_GROUPS, fashion_group
+from dlcourse.models import multitask, parameter_counts
+from dlcourse.train.losses import weighted_task_loss
+
+
+def test_group_mapping_matches_the_brief():
+    items = np.arange(10)
+    # The brief's load_data: 0 if y in [5, 7, 9] else 1 if y in [3, 6, 8] else 2.
+    expected = [0 if y in (5, 7, 9) else 1 if y in (3, 6, 8) else 2 for y in items]
+    assert fashion_group(items).tolist() == expected
+    assert FASHION_GROUPS[fashion_group(np.array([7]))[0]] == "shoes"
+
+
+def test_brief_network_shapes_and_size():
+    torch.manual_seed(0)
+    model = multitask()
+    items, groups = model(torch.randn(2, 1, 28, 28))
+    assert items.shape == (2, 10) and groups.shape == (2, 3)
+    # conv 32-64-128 (3x3), flatten 7*7*128, shared 3136, heads 3136-1024-100-{10,3}
+    conv = (9 * 32 + 32) + (32 * 9 * 64 + 64) + (64 * 9 * 128 + 128)
+    shared = 6272 * 3136 + 3136
+    head = 3136 * 1024 + 1024 + 1024 * 100 + 100
+    assert parameter_counts(model)["total"] == conv + shared + 2 * head + (100 * 10 + 10) + (100 * 3 + 3)
+
+
+def test_loss_is_the_weighted_sum():
+    torch.manual_seed(1)
+    outputs = (torch.randn(5, 10), torch.randn(5, 3))
+    targets = torch.stack([torch.randint(0, 10, (5,)), torch.randint(0, 3, (5,))], dim=1)
+    by_hand = 0.3 * F.cross_entropy(outputs[0], targets[:, 0]) + 0.7 * F.cross_entropy(outputs[1], targets[:, 1])
+    torch.testing.assert_close(weighted_task_loss(0.3)(outputs, targets), by_hand)
+    with pytest.raises(Exception, match="between 0 and 1"):
+        weighted_task_loss(1.5)
+
+
+@pytest.mark.parametrize("lam,frozen", [(1.0, 1), (0.0, 0)])
+def test_a_zero_weight_head_is_never_trained(lam, frozen):
+    torch.manual_seed(2)
+    model = multitask(filters=(4, 8, 8), shared_dense=32, heads=((16, 10), (16, 3)))
+    before = [p.detach().clone() for p in model.heads[frozen].parameters()]
+    trained = [p.detach().clone() for p in model.heads[1 - frozen].parameters()]
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    x = torch.randn(8, 1, 28, 28)
+    y = torch.stack([torch.randint(0, 10, (8,)), torch.randint(0, 3, (8,))], dim=1)
+    loss = weighted_task_loss(lam)(model(x), y)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    assert all(torch.equal(a, b) for a, b in zip(before, model.heads[frozen].parameters(), strict=True))
+    assert not all(torch.equal(a, b) for a, b in zip(trained, model.heads[1 - frozen].parameters(), strict=True))
