@@ -77,8 +77,6 @@ def image_grid(
     panel: float = 1.1,
 ) -> Figure:
     """Images on a grid, one shared colour scale (symmetric around 0 when `symmetric`), with a colour bar."""
-    import numpy as np
-
     nrows = -(-len(images) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols, panel * nrows + 0.4), squeeze=False)
     stack = np.concatenate([np.ravel(im) for im in images])
@@ -104,8 +102,6 @@ def image_grid(
 
 def mosaic(array, title: str, symmetric: bool = True, size: tuple[float, float] = (10, 5)) -> Figure:
     """One large array (e.g. every kernel of a layer) as a single image; NaN gaps are drawn blank."""
-    import numpy as np
-
     fig, ax = plt.subplots(figsize=size)
     vmax = float(np.nanmax(np.abs(array)))
     cmap = plt.get_cmap("RdBu_r").with_extremes(bad="white")

@@ -16,7 +16,7 @@ from dlcourse.analysis.timing import inference_seconds
 from dlcourse.data import channels_first, flatten, scale_unit
 from dlcourse.models import cnn, mlp
 from dlcourse.plots import accuracy_vs_parameters, learning_curves
-from dlcourse.runs import load_checkpoint
+from dlcourse.runs import load_checkpoint, load_json
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.common import fit_and_score
 from dlcourse.suites.context import TaskContext
@@ -86,6 +86,7 @@ def _study(ctx: TaskContext, builds: list[tuple[str, Any, dict]], train, test, f
         )
         ctx.run.history(name, history)
     ctx.run.figure("curves", learning_curves(histories), caption=f"Learning curves of every {family}")
+    ctx.run.write_json("models.json", rows)  # typed numbers for later tasks (4.2 reads 3.2's)
     ctx.run.table("models", rows, title=f"{family}s: depth, parameters and accuracy")
     ctx.run.figure(
         "accuracy_vs_parameters",
@@ -182,11 +183,10 @@ def _compare_with_mlps(ctx: TaskContext, cnn_rows: list[dict], test) -> None:
         return
     x_flat = torch.as_tensor(flatten(test[0]))
     mlp_rows = []
-    for row in _csv_rows(folder / "models.csv"):
+    for row in load_json(folder / "models.json", []):
         saved = load_checkpoint(folder / f"{row['model']}.pt")
         model = mlp(saved["spec"]["sizes"]).to(ctx.device)
         model.load_state_dict(saved["state_dict"])
-        row = {k: _number(v) for k, v in row.items()}
         row["test_inference_s"] = round(inference_seconds(model, x_flat, INFERENCE_BATCH), 3)
         mlp_rows.append(row)
     both = [{"family": fam, **r} for fam, rows in (("MLP", mlp_rows), ("CNN", cnn_rows)) for r in rows]
@@ -227,19 +227,3 @@ def _compare_with_mlps(ctx: TaskContext, cnn_rows: list[dict], test) -> None:
         f"{best_mlp['test_inference_s']:.3f} s to classify the test set: fewer parameters is not fewer "
         "operations, since every kernel is applied at every position."
     )
-
-
-def _csv_rows(path) -> list[dict]:
-    import csv
-
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def _number(value: str) -> Any:
-    for kind in (int, float):
-        try:
-            return kind(value)
-        except ValueError:
-            pass
-    return value
