@@ -2,6 +2,8 @@
 
 The whole dataset is moved to the device once; a batch is an index slice of a seeded permutation; loss
 and accuracy are summed on the device and read once per epoch (and at the progress bar's refreshes).
+An `augment` function (see `augment.py`) re-draws the whole training set on the device at the start of
+each epoch, into the same tensor, so the steps (graphed or not) keep reading from one place.
 On CUDA the step runs under bf16 autocast, convolution inputs are channels_last, and the step is a
 CUDA graph (see `steps.GraphedStep`) unless `fast=False`.
 """
@@ -19,6 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlcourse.errors import TrainingDiverged
+from dlcourse.train.augment import Augment
 from dlcourse.train.history import History
 from dlcourse.train.optim import make_optimizer
 from dlcourse.train.progress import EpochProgress
@@ -56,7 +59,7 @@ def fit(
     batch_size: int,
     lr: float = 1e-3,
     lr_schedule: str = "constant",
-    optimizer: str = "adam",
+    optimizer: str | torch.optim.Optimizer = "adam",
     weight_decay: float = 0.0,
     loss_fn: LossFn = F.cross_entropy,
     correct_fn: CorrectFn = count_correct,
@@ -67,12 +70,17 @@ def fit(
     callbacks: Sequence[Callback] = (),
     progress: bool = True,
     label: str = "epoch",
+    val: Split | None = None,
+    augment: Augment | None = None,
 ) -> History:
     """Train `model` in place and return its per-epoch History.
 
     `train` and `test` are (x, y) arrays or tensors; labels are class indices (or one-hot rows).
     The same seed on the same device gives the same history. `fast` enables the CUDA-graph step on GPU.
-    `lr_schedule` is "constant" or "cosine" (per step, from `lr` down towards 0 at the last step).
+    `lr_schedule` is one of `schedule.SCHEDULES`, applied per step. `optimizer` is a name (built with `lr`
+    and `weight_decay`) or a ready optimizer over the model's parameters, whose groups keep their own rates:
+    the schedule scales each group's starting rate. `val` is scored after every epoch like `test`
+    (columns val_loss, val_acc). `augment(x, generator)` transforms the training images once per epoch.
     """
     device = torch.device(device)
     channels_last = device.type == "cuda" and _has_conv(model)
@@ -80,15 +88,24 @@ def fit(
     if channels_last:
         model.to(memory_format=torch.channels_last)
     x, y = to_device(train, device, channels_last)
+    source = x  # may share memory with the caller's array: never written to
+    if augment is not None:
+        x = torch.empty_like(source)  # each epoch's augmented draw of the training set
     test_xy = to_device(test, device, channels_last) if test is not None else None
-    opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay)
+    val_xy = to_device(val, device, channels_last) if val is not None else None
+    if isinstance(optimizer, torch.optim.Optimizer):
+        opt = optimizer
+    else:
+        opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay)
     steps_per_epoch = math.ceil(len(x) / batch_size)
-    schedule = _scheduler(opt, lr_schedule, lr, epochs * steps_per_epoch)
+    schedule = _scheduler(opt, lr_schedule, epochs * steps_per_epoch)
     generator = torch.Generator(device=device).manual_seed(seed)
     sums = torch.zeros(2, dtype=torch.float64, device=device)
     model.train()
     step: Callable[[torch.Tensor], None] = EagerStep(model, opt, loss_fn, correct_fn, x, y, sums, channels_last)
-    graphed = fast and device.type == "cuda" and len(x) >= batch_size
+    # A graph replays the rate it was captured with unless the rate is a device tensor (fused Adam's is).
+    rates_in_graph = schedule is None or all(torch.is_tensor(g["lr"]) for g in opt.param_groups)
+    graphed = fast and device.type == "cuda" and len(x) >= batch_size and rates_in_graph
     if graphed:
         step = GraphedStep(step, batch_size)
     meta = dict(
@@ -96,12 +113,14 @@ def fit(
         batch_size=batch_size,
         lr=lr,
         lr_schedule=lr_schedule,
-        optimizer=optimizer,
+        optimizer=optimizer if isinstance(optimizer, str) else type(optimizer).__name__,
         epochs=epochs,
         seed=seed,
         cuda_graph=graphed,
         train_size=len(x),
         test_size=len(test_xy[0]) if test_xy else 0,
+        val_size=len(val_xy[0]) if val_xy else 0,
+        augmented=augment is not None,
     )
     history = History(meta=meta)
     eval_bs = eval_batch_size or (8192 if device.type == "cuda" else 2000)
@@ -110,8 +129,11 @@ def fit(
             bar.start_epoch(epoch, epochs, steps_per_epoch)
             offset = (epoch - 1) * steps_per_epoch
             before_step = (lambda i, offset=offset: schedule(offset + i)) if schedule else None
-            seconds = train_epoch(step, model, len(x), batch_size, generator, sums, bar, before_step)
+            seconds = _augment_epoch(augment, source, x, generator) if augment is not None else 0.0
+            seconds += train_epoch(step, model, len(x), batch_size, generator, sums, bar, before_step)
             row = _epoch_row(epoch, sums, len(x), seconds)
+            if val_xy is not None:
+                row["val_loss"], row["val_acc"] = evaluate(model, val_xy, eval_bs, loss_fn, correct_fn)
             if test_xy is not None:
                 row["test_loss"], row["test_acc"] = evaluate(model, test_xy, eval_bs, loss_fn, correct_fn)
             history.append(**row)
@@ -121,12 +143,32 @@ def fit(
     return history
 
 
-def _scheduler(opt: torch.optim.Optimizer, schedule: str, lr: float, total_steps: int):
-    """A per-step rate setter, or None for a constant rate (which needs no per-step work)."""
-    lr_at(schedule, lr, 0, total_steps)  # an unknown schedule fails here, before any training
+def _scheduler(opt: torch.optim.Optimizer, schedule: str, total_steps: int):
+    """A per-step rate setter, or None for a constant rate (which needs no per-step work).
+
+    Each parameter group's rate follows the schedule from its own starting rate, so groups that start
+    at different rates keep their ratio."""
+    lr_at(schedule, 1.0, 0, total_steps)  # an unknown schedule fails here, before any training
     if schedule == "constant":
         return None
-    return lambda global_step: set_lr(opt, lr_at(schedule, lr, global_step, total_steps))
+    base = [float(group["lr"]) for group in opt.param_groups]
+
+    def set_rates(global_step: int) -> None:
+        factor = lr_at(schedule, 1.0, global_step, total_steps)
+        for group, rate in zip(opt.param_groups, base, strict=True):
+            set_lr(group, rate * factor)
+
+    return set_rates
+
+
+def _augment_epoch(augment: Augment, source: torch.Tensor, x: torch.Tensor, generator: torch.Generator) -> float:
+    """Draw this epoch's augmented training set into `x` in place; returns the seconds it took."""
+    _sync(x.device)
+    start = time.perf_counter()
+    with torch.no_grad():
+        x.copy_(augment(source, generator))
+    _sync(x.device)
+    return time.perf_counter() - start
 
 
 def _epoch_row(epoch: int, sums: torch.Tensor, n: int, seconds: float) -> dict[str, Any]:

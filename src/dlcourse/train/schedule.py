@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import numpy as np
 import torch
 
 from dlcourse.errors import UnknownName
 
-SCHEDULES = ("constant", "cosine")
+SCHEDULES = ("constant", "cosine", "triangle")
+
+# airbench94's piecewise-linear schedule: from 0.2 x lr up to lr over the first 23% of the steps, then down to
+# 0.07 x lr at the last step. The short warm-up lets batch norm settle before the large rates.
+TRIANGLE = ((0.0, 0.23, 1.0), (0.2, 1.0, 0.07))
 
 
 def lr_at(schedule: str, base_lr: float, step: int, total_steps: int) -> float:
-    """The rate for 0-based `step` of `total_steps`: constant, or a cosine from `base_lr` down towards 0."""
+    """The rate for 0-based `step` of `total_steps`: constant, a cosine from `base_lr` down towards 0, or
+    the triangle (see TRIANGLE)."""
     if schedule == "constant":
         return base_lr
     if schedule == "cosine":
         return base_lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
+    if schedule == "triangle":
+        return base_lr * float(np.interp(step / total_steps, *TRIANGLE))
     raise UnknownName(f"unknown lr schedule {schedule!r}; known: {', '.join(SCHEDULES)}")
 
 
-def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
-    """Set every group's rate; a tensor rate (fused CUDA Adam) is filled in place so graphs read it."""
-    for group in optimizer.param_groups:
-        if torch.is_tensor(group["lr"]):
-            group["lr"].fill_(lr)
-        else:
-            group["lr"] = lr
+def set_lr(group: dict[str, Any], lr: float) -> None:
+    """Set one parameter group's rate; a tensor rate (fused CUDA Adam) is filled in place so graphs read it."""
+    if torch.is_tensor(group["lr"]):
+        group["lr"].fill_(lr)
+    else:
+        group["lr"] = lr
