@@ -71,7 +71,7 @@ def test_unknown_dataset_lists_known():
     with pytest.raises(UnknownName, match="mnist"):
         load("imagenet")
     with pytest.raises(DataNotFound):
-        load_sample("cifar10")
+        load_sample("emnist-letters")
 
 
 def test_download_verifies_sha256(tmp_path):

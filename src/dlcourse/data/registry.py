@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -258,7 +259,7 @@ DATASETS.add(
     ),
 )
 
-SAMPLE_NAMES = {"mnist": "mnist.npz", "fashion-mnist": "fashion-mnist.npz"}
+SAMPLE_NAMES = {"mnist": "mnist.npz", "fashion-mnist": "fashion-mnist.npz", "cifar10": "cifar10_jpeg.npz"}
 
 
 def load(
@@ -307,6 +308,18 @@ def load_sample(spec: DatasetSpec | str) -> Dataset:
         raise DataNotFound(f"{spec.name} ships no sample; known samples: {', '.join(SAMPLE_NAMES)}")
     ref = resources.files("dlcourse.data") / "samples" / SAMPLE_NAMES[spec.name]
     with resources.as_file(ref) as path:
-        ds = _dataset(spec, formats.read_npz(path), path, ())
+        arrays = _decoded_jpeg_sample(str(path)) if spec.name == "cifar10" else formats.read_npz(path)
+        ds = _dataset(spec, arrays, path, ())
     note = f"the bundled sample of {spec.name}: {len(ds.x_train):,} train / {len(ds.x_test):,} test real images"
-    return replace(ds, notes=(note,))
+    notes = (note, CIFAR10_JPEG_NOTE) if spec.name == "cifar10" else (note,)
+    return replace(ds, notes=notes)
+
+
+@functools.lru_cache(maxsize=1)
+def _decoded_jpeg_sample(path: str) -> formats.Splits:
+    """Decoding 6,000 JPEGs takes seconds: once per process is enough. The arrays are read-only, so no
+    caller can change what the next one gets."""
+    arrays = formats.read_cifar10_jpeg_npz(path)
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays

@@ -19,6 +19,8 @@ TEST_PER_CLASS = 100
 
 
 def write_sample(name: str, data_dir: Path, out_dir: Path, seed: int = 0) -> Path:
+    if name == "cifar10":
+        return write_cifar10_sample(data_dir / "cifar10_jpeg.npz", out_dir / SAMPLE_NAMES[name], seed)
     ds = load(name, data_dir=data_dir, download=False)
     sub = ds.balanced_subset(TRAIN_PER_CLASS * ds.num_classes, TEST_PER_CLASS * ds.num_classes, seed=seed)
     buf = io.BytesIO()
@@ -30,6 +32,26 @@ def write_sample(name: str, data_dir: Path, out_dir: Path, seed: int = 0) -> Pat
         y_test=sub.y_test.astype(np.uint8),
     )
     return write_bytes(out_dir / SAMPLE_NAMES[name], buf.getvalue())
+
+
+def write_cifar10_sample(source: Path, out: Path, seed: int = 0) -> Path:
+    """A class-balanced subset of the course's JPEG copy of CIFAR-10, in the same archive format: each
+    image keeps its JPEG bytes as they are, so the sample adds no second lossy step (and stays small: the
+    files share their JPEG headers, which the compression then stores about once)."""
+    rng = np.random.default_rng(seed)
+    arrays = {}
+    with np.load(source, allow_pickle=False) as npz:
+        for split, per_class in (("train", TRAIN_PER_CLASS), ("test", TEST_PER_CLASS)):
+            blob, offsets, labels = npz[f"{split}_jpeg"], npz[f"{split}_offsets"], npz[f"y_{split}"]
+            picks = [rng.permutation(np.flatnonzero(labels == c))[:per_class] for c in np.unique(labels)]
+            chosen = np.sort(np.concatenate(picks))
+            images = [blob[offsets[i] : offsets[i + 1]] for i in chosen]
+            arrays[f"{split}_jpeg"] = np.concatenate(images)
+            arrays[f"{split}_offsets"] = np.concatenate([[0], np.cumsum([len(im) for im in images])])
+            arrays[f"y_{split}"] = labels[chosen].astype(np.uint8)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return write_bytes(out, buf.getvalue())
 
 
 def main() -> None:
