@@ -1,0 +1,126 @@
+"""tbmi26 Q4 and Q5: a CNN on CIFAR-10, and why it beats the fully connected network with fewer parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from torch import nn
+
+from dlcourse.models import cnn
+from dlcourse.settings import Settings, setting
+from dlcourse.suites.context import TaskContext
+from dlcourse.suites.registry import task
+from dlcourse.suites.tbmi26.common import COPY_YARDSTICK, TrainSettings, cifar10, earlier_summary, train_and_evaluate
+
+
+@dataclass(frozen=True)
+class CnnSettings(TrainSettings):
+    filters: tuple[int, ...] = setting((32, 64, 128), "3x3 conv filters per block; each block ends in 2x2 max pooling")
+    dense: tuple[int, ...] = setting((128,), "dense hidden layers between the conv blocks and the logits")
+    epochs: int = setting(15, "passes over the training images", min=1)
+    batch_size: int = setting(128, "images per Adam step", min=1)
+    lr: float = setting(1e-3, "Adam learning rate, decayed by the schedule", gt=0)
+
+
+def cifar_cnn(
+    filters: Sequence[int], dense: Sequence[int], batch_norm: bool = False, dropout: float = 0.0
+) -> nn.Sequential:
+    """The Q4 network; Q6 adds dropout to it and Q8 batch norm, nothing else. `cifar_cnn(**spec)` rebuilds
+    a saved one."""
+    return cnn(
+        filters,
+        kernel_size=3,
+        padding=1,
+        pool_after=range(len(filters)),
+        dense=dense,
+        in_shape=(3, 32, 32),
+        batch_norm=batch_norm,
+        dropout=dropout,
+    )
+
+
+def cnn_spec(s: CnnSettings, batch_norm: bool = False, dropout: float = 0.0) -> dict:
+    return {"filters": s.filters, "dense": s.dense, "batch_norm": batch_norm, "dropout": dropout}
+
+
+def describe(s: CnnSettings) -> str:
+    size = 32
+    shapes = []
+    for width in s.filters:
+        size //= 2
+        shapes.append(f"{width}x{size}x{size}")
+    return (
+        f"{len(s.filters)} blocks of [3x3 conv ('same' padding), ReLU, 2x2 max pooling] with "
+        f"{', '.join(map(str, s.filters))} filters (maps {' -> '.join(shapes)}), flatten, dense "
+        f"{', '.join(map(str, s.dense))} with ReLU, dense 10. Adam, lr {s.lr:g} ({s.lr_schedule}), batch "
+        f"{s.batch_size}, {s.epochs} epochs, no augmentation"
+    )
+
+
+@task(
+    "tbmi26/q4",
+    "A CNN above 62% test accuracy",
+    brief=CnnSettings(),
+    quick=CnnSettings(epochs=4, val_size=500),
+)
+def task_q4(ctx: TaskContext) -> None:
+    s: CnnSettings = ctx.settings
+    data = cifar10(ctx)
+    ctx.say(f"Model: {describe(s)}.")
+    spec = cnn_spec(s)
+    train_and_evaluate(ctx, cifar_cnn(**spec), data, "cnn", f"CNN {list(s.filters)}", spec=spec)
+
+
+@dataclass(frozen=True)
+class NoSettings(Settings):
+    """Nothing to set: the task compares runs of earlier tasks."""
+
+
+@task("tbmi26/q5", "CNN against the fully connected network", brief=NoSettings(), quick=NoSettings())
+def task_q5(ctx: TaskContext) -> None:
+    dense, conv = earlier_summary(ctx, "q2"), earlier_summary(ctx, "q4")
+    if dense is None or conv is None:
+        return
+    rows = []
+    for name, summary in (("fully connected (Q2)", dense), ("CNN (Q4)", conv)):
+        millions = summary["parameters"] / 1e6
+        rows.append(
+            {
+                "model": name,
+                "parameters": summary["parameters"],
+                "test acc (%)": round(100 * summary["test_acc"], 2),
+                "test acc per million parameters (%)": round(100 * summary["test_acc"] / millions, 2),
+                "train acc (%)": round(100 * summary["train_acc"], 2),
+                "seconds per epoch": round(summary["seconds_per_epoch"], 2),
+            }
+        )
+    ctx.run.table("cnn_vs_dense", rows, title=f"CNN against fully connected network (test accuracy {COPY_YARDSTICK})")
+    ratio = dense["parameters"] / conv["parameters"]
+    gain = 100 * (conv["test_acc"] - dense["test_acc"])
+    ctx.run.metric("parameter_ratio", ratio, "fully connected parameters / CNN parameters")
+    ctx.run.metric("accuracy_gain", gain, "CNN test accuracy minus fully connected (points)")
+    ctx.say(
+        f"The CNN has {ratio:.1f}x fewer parameters ({conv['parameters']:,} against {dense['parameters']:,}) and "
+        f"{gain:+.1f} points more test accuracy ({conv['test_acc']:.2%} against {dense['test_acc']:.2%}, "
+        f"{COPY_YARDSTICK}): {rows[1]['test acc per million parameters (%)']} against "
+        f"{rows[0]['test acc per million parameters (%)']} accuracy points per million parameters."
+    )
+    width = conv["spec"]["filters"][0]
+    outputs = width * 32 * 32
+    ctx.say(
+        "Why: a convolution looks at a small neighbourhood (3x3 pixels) and uses the same few weights at every "
+        f"position. The first conv layer turns a 32x32x3 image into {width} maps of 32x32 with "
+        f"{3 * 3 * 3 * width + width:,} parameters; a dense layer producing the same {outputs:,} outputs would need "
+        f"{3072 * outputs + outputs:,}. The "
+        "prior built in this way (nearby pixels belong together; an edge or a wheel means the same thing "
+        "anywhere in the picture) is right for images, so the CNN does not have to learn it from data, and "
+        "pooling plus stacking lets later layers combine local parts into larger ones. The fully connected "
+        "network spends most of its parameters in its first layer, one weight per pixel per unit, and must "
+        "learn each pattern separately at every position."
+    )
+    ctx.say(
+        f"Fewer parameters is not less computation: each conv weight is used at every position, so the CNN "
+        f"took {conv['seconds_per_epoch']:.1f} s per epoch against {dense['seconds_per_epoch']:.1f} s for the "
+        f"fully connected network ({conv['device']})."
+    )

@@ -1,0 +1,250 @@
+"""What every tbmi26 model task shares: the CIFAR-10 splits, the training settings, and training a model
+into its evaluation image (learning curves + test confusion matrix) and a summary later tasks read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from dlcourse.analysis.confusion import confusion, most_confused
+from dlcourse.data import channels_first, scale_unit
+from dlcourse.data.registry import CIFAR10_JPEG_NOTE
+from dlcourse.data.splits import validation_split
+from dlcourse.device import describe_device
+from dlcourse.models import parameter_counts
+from dlcourse.plots_evaluation import evaluation_image
+from dlcourse.runs import load_json
+from dlcourse.settings import Settings, setting
+from dlcourse.suites.context import TaskContext
+from dlcourse.train import History, evaluate
+from dlcourse.train.augment import Augment
+from dlcourse.train.optim import OPTIMIZERS
+from dlcourse.train.schedule import SCHEDULES
+from dlcourse.train.steps import LossFn
+
+# airbench94 measured on the course's JPEG copy: the yardstick every accuracy on that copy is read against.
+COPY_YARDSTICK = "on the lossy JPEG copy of CIFAR-10, where airbench94 (94.0% on the original) reaches 90.7%"
+
+
+@dataclass(frozen=True)
+class TrainSettings(Settings):
+    """The fields every tbmi26 training task has; each task's class sets its own defaults."""
+
+    epochs: int = setting(10, "passes over the training images", min=1)
+    batch_size: int = setting(128, "images per optimiser step", min=1)
+    lr: float = setting(1e-3, "learning rate (start or peak of the schedule)", gt=0)
+    lr_schedule: str = setting(
+        "cosine", "constant, cosine (lr down to 0) or triangle (airbench94's)", choices=SCHEDULES
+    )
+    optimizer: str = setting("adam", "adam, adamw or sgd (momentum 0.9)", choices=OPTIMIZERS)
+    weight_decay: float = setting(0.0, "weight decay (L2 for adam/sgd, decoupled for adamw)", min=0)
+    val_size: int = setting(5000, "training images held out for validation (stratified, seeded); 0 = none", min=0)
+    train_size: int | None = setting(None, "class-balanced training images before the hold-out; none = all", min=10)
+    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
+
+
+@dataclass(frozen=True)
+class CifarData:
+    """Standardised N x 3 x 32 x 32 float32 splits (channel means and deviations of the training part)."""
+
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray] | None
+    test: tuple[np.ndarray, np.ndarray]
+    classes: tuple[str, ...]
+    jpeg_copy: bool  # read from the course's lossy JPEG copy (or its bundled sample)
+    mean: tuple[float, ...]  # per channel, of the [0, 1]-scaled training part
+    std: tuple[float, ...]
+
+    def prepare(self, images: np.ndarray) -> np.ndarray:
+        """uint8 N x H x W x C images standardised like the splits, as N x C x H x W."""
+        return standardise(images, self.mean, self.std)
+
+    @property
+    def on(self) -> str:
+        """How every accuracy must be read: which copy of CIFAR-10 it was measured on."""
+        return COPY_YARDSTICK if self.jpeg_copy else "on CIFAR-10"
+
+
+def cifar10(ctx: TaskContext, val_size: int | None = None) -> CifarData:
+    """Load CIFAR-10 for this profile, hold out `val_size` training images (the settings' by default) and
+    standardise every split with the training part's per-channel mean and standard deviation."""
+    ds = ctx.load("cifar10")
+    val_size = ctx.settings.val_size if val_size is None else val_size
+    x, y = ds.x_train, ds.y_train
+    val = None
+    if val_size:
+        (x, y), val = validation_split(x, y, fraction=val_size / len(y), seed=ctx.seed)
+        ctx.say(
+            f"Held out {len(val[1]):,} training images ({len(val[1]) // ds.num_classes:,} per class, seed "
+            f"{ctx.seed}) for validation; {len(y):,} remain for training."
+        )
+    scaled = scale_unit(x)
+    mean = tuple(float(v) for v in scaled.mean(axis=(0, 1, 2)))
+    std = tuple(float(v) for v in scaled.std(axis=(0, 1, 2)))
+    del scaled
+    ctx.say(
+        f"Pixels scaled to [0, 1], then standardised per channel with the training part's means "
+        f"({', '.join(f'{v:.3f}' for v in mean)}) and deviations ({', '.join(f'{v:.3f}' for v in std)})."
+    )
+    return CifarData(
+        train=(standardise(x, mean, std), y),
+        val=(standardise(val[0], mean, std), val[1]) if val else None,
+        test=(standardise(ds.x_test, mean, std), ds.y_test),
+        classes=ds.classes,
+        jpeg_copy=CIFAR10_JPEG_NOTE in ds.notes,
+        mean=mean,
+        std=std,
+    )
+
+
+def standardise(images: np.ndarray, mean: tuple[float, ...], std: tuple[float, ...]) -> np.ndarray:
+    """uint8 N x H x W x C -> float32 N x C x H x W, each channel shifted by `mean` and divided by `std`."""
+    scaled = scale_unit(images)
+    scaled -= np.asarray(mean, dtype=np.float32)
+    scaled /= np.asarray(std, dtype=np.float32)
+    return channels_first(scaled)
+
+
+def train_and_evaluate(
+    ctx: TaskContext,
+    model: nn.Module,
+    data: CifarData,
+    name: str,
+    title: str,
+    spec: dict[str, Any],
+    augment: Augment | None = None,
+    loss_fn: LossFn = F.cross_entropy,
+    optimizer: str | torch.optim.Optimizer | None = None,
+) -> dict[str, Any]:
+    """Train with the task's settings, then record the brief's evaluation image (curves of training and
+    validation, test confusion matrix), the final accuracies (full passes in eval mode), the parameter count,
+    the training time, the per-epoch table, a checkpoint and `summary.json`. Returns the summary."""
+    s: TrainSettings = ctx.settings
+    history = ctx.fit(
+        model,
+        data.train,
+        None if data.val else data.test,  # without a validation set, the curves show the test set
+        label=name,
+        val=data.val,
+        epochs=s.epochs,
+        batch_size=s.batch_size,
+        lr=s.lr,
+        lr_schedule=s.lr_schedule,
+        optimizer=optimizer or s.optimizer,
+        weight_decay=s.weight_decay,
+        loss_fn=loss_fn,
+        augment=augment,
+    )
+    summary = score(model, data, history, loss_fn) | {"device": describe_device(ctx.device), "spec": spec}
+    matrix = confusion(model, *data.test, len(data.classes))
+    record(ctx, name, title, summary, history, matrix, data)
+    # The standardisation travels with the weights: a later task can feed the model new images.
+    ctx.run.checkpoint(name, model, spec=spec | {"mean": data.mean, "std": data.std})
+    return summary
+
+
+def score(model: nn.Module, data: CifarData, history: History, loss_fn: LossFn = F.cross_entropy) -> dict[str, Any]:
+    """Final numbers: accuracies from full eval-mode passes, the last epoch's running train accuracy (train
+    mode: dropout on, batch statistics, augmented images), parameters and training time."""
+    summary: dict[str, Any] = {"parameters": parameter_counts(model)["total"]}
+    parts = {"train": data.train, "val": data.val, "test": data.test}
+    for part, split in parts.items():
+        if split is not None:
+            summary[f"{part}_loss"], summary[f"{part}_acc"] = evaluate(model, split, loss_fn=loss_fn)
+    summary["train_acc_running"] = history.last["train_acc"]
+    summary["epochs"] = len(history)
+    summary["train_seconds"] = sum(history.column("seconds"))
+    summary["seconds_per_epoch"] = history.mean_epoch_seconds()
+    return summary
+
+
+def record(
+    ctx: TaskContext,
+    name: str,
+    title: str,
+    summary: dict[str, Any],
+    history: History,
+    matrix: np.ndarray,
+    data: CifarData,
+) -> None:
+    on = data.on
+    ctx.run.metric("test_acc", summary["test_acc"], f"test accuracy ({on})")
+    if "val_acc" in summary:
+        ctx.run.metric("val_acc", summary["val_acc"], "validation accuracy")
+    ctx.run.metric("train_acc", summary["train_acc"], "training accuracy (eval mode, full pass)")
+    ctx.run.metric("parameters", summary["parameters"], "trainable parameters")
+    ctx.run.metric(
+        "train_seconds",
+        summary["train_seconds"],
+        f"training seconds, {summary['epochs']} epochs ({summary['device']})",
+    )
+    ctx.run.history(name, history)
+    ctx.run.table("epochs", [_epoch_row(r) for r in history.rows], title=f"{title}: per-epoch values")
+    ctx.run.figure(
+        "evaluation",
+        evaluation_image(history, matrix, data.classes, title),
+        caption=f"{title}: the evaluation image (learning curves; test confusion matrix, {on})",
+    )
+    ctx.run.array("confusion", matrix=matrix)
+    ctx.run.table(
+        "confusion",
+        [
+            {"true \\ predicted": c, **dict(zip(data.classes, map(int, row), strict=True))}
+            for c, row in zip(data.classes, matrix, strict=True)
+        ],
+        title="Test confusion matrix (rows: true class, columns: predicted class)",
+    )
+    ctx.run.write_json("summary.json", summary)
+    for text in observations(history, summary, matrix, data):
+        ctx.say(text)
+
+
+def _epoch_row(row: dict[str, float]) -> dict[str, Any]:
+    out: dict[str, Any] = {"epoch": int(row["epoch"]), "train acc (%)": round(100 * row["train_acc"], 2)}
+    for part in ("val", "test"):
+        if f"{part}_acc" in row:
+            out[f"{part} acc (%)"] = round(100 * row[f"{part}_acc"], 2)
+    out["train loss"] = round(row["train_loss"], 4)
+    for part in ("val", "test"):
+        if f"{part}_loss" in row:
+            out[f"{part} loss"] = round(row[f"{part}_loss"], 4)
+    out["seconds"] = round(row["seconds"], 2)
+    return out
+
+
+def observations(history: History, summary: dict[str, Any], matrix: np.ndarray, data: CifarData) -> list[str]:
+    """Plain statements read off the curves and the confusion matrix."""
+    held = "val" if "val_acc" in history.last else "test"
+    name = "validation" if held == "val" else "test"
+    accs, losses = history.column(f"{held}_acc"), history.column(f"{held}_loss")
+    best = max(range(len(accs)), key=accs.__getitem__)
+    low = min(range(len(losses)), key=losses.__getitem__)
+    notes = [
+        f"Test accuracy {summary['test_acc']:.2%} ({data.on}); training accuracy {summary['train_acc']:.2%} "
+        f"(eval mode); {summary['parameters']:,} parameters; {summary['train_seconds']:.1f} s of training for "
+        f"{summary['epochs']} epochs on {summary['device']}.",
+        f"{name.capitalize()} accuracy peaks at {accs[best]:.2%} in epoch {best + 1} of {len(accs)}; {name} loss is "
+        f"lowest in epoch {low + 1}.",
+    ]
+    if low + 1 < len(losses) and losses[-1] > 1.1 * losses[low]:
+        notes.append(
+            f"{name.capitalize()} loss rises from {losses[low]:.3f} to {losses[-1]:.3f} after epoch {low + 1} while "
+            "training loss keeps falling: the model overfits (it grows more confident on the images it gets wrong)."
+        )
+    pairs = "; ".join(f"{t} taken for {p} {n} times" for t, p, n in most_confused(matrix, data.classes))
+    notes.append(f"Most frequent confusions on the test set: {pairs}.")
+    return notes
+
+
+def earlier_summary(ctx: TaskContext, task: str) -> dict[str, Any] | None:
+    """The summary of another tbmi26 task's finished run with this profile, or None (said in the output)."""
+    folder = ctx.earlier_run(task)
+    summary = load_json(folder / "summary.json") if folder else None
+    if summary is None:
+        ctx.say(f"No {ctx.profile}-profile run of tbmi26/{task} found: run it first for this comparison.")
+    return summary
