@@ -101,9 +101,9 @@ def task_q5(ctx: TaskContext) -> None:
     ctx.run.metric("parameter_ratio", ratio, "fully connected parameters / CNN parameters")
     ctx.run.metric("accuracy_gain", gain, "CNN test accuracy minus fully connected (points)")
     ctx.say(
-        f"The CNN has {ratio:.1f}x fewer parameters ({conv['parameters']:,} against {dense['parameters']:,}) and "
-        f"{gain:+.1f} points more test accuracy ({conv['test_acc']:.2%} against {dense['test_acc']:.2%}, "
-        f"{COPY_YARDSTICK}): {rows[1]['test acc per million parameters (%)']} against "
+        f"The CNN has {ratio:.1f}x fewer parameters ({conv['parameters']:,} against {dense['parameters']:,}) and a "
+        f"test accuracy {abs(gain):.1f} points {'higher' if gain >= 0 else 'lower'} ({conv['test_acc']:.2%} against "
+        f"{dense['test_acc']:.2%}, {COPY_YARDSTICK}): {rows[1]['test acc per million parameters (%)']} against "
         f"{rows[0]['test acc per million parameters (%)']} accuracy points per million parameters."
     )
     width = conv["spec"]["filters"][0]
