@@ -150,14 +150,23 @@ def _describe(s: ResidualSettings) -> str:
     )
 
 
-def _build(s: ResidualSettings, data: CifarData) -> tuple[nn.Module, dict[str, Any], float]:
-    """The model, its spec, and the seconds spent fitting the whitening filters (part of the training time)."""
+def _build(s: ResidualSettings, data: CifarData, device: torch.device) -> tuple[nn.Module, dict[str, Any], float]:
+    """The model on `device`, its spec, and the seconds spent fitting the whitening filters there (part of the
+    training time, as in airbench)."""
     if s.model == "resnet":
-        return resnet(s.widths, s.blocks), {"model": "resnet", "widths": s.widths, "blocks": s.blocks}, 0.0
-    model = airbench(s.widths)
+        return resnet(s.widths, s.blocks).to(device), {"model": "resnet", "widths": s.widths, "blocks": s.blocks}, 0.0
+    model = airbench(s.widths).to(device)
+    images = torch.as_tensor(data.train[0][:WHITENING_IMAGES]).to(device)
+    _synchronize(device)
     start = time.perf_counter()
-    model.whiten.fit(torch.as_tensor(data.train[0][:WHITENING_IMAGES]))
+    model.whiten.fit(images)
+    _synchronize(device)
     return model, {"model": "airbench", "widths": s.widths}, time.perf_counter() - start
+
+
+def _synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
 
 
 def _optimizer(model: nn.Module, s: ResidualSettings) -> torch.optim.Optimizer:
@@ -176,8 +185,8 @@ def _optimizer(model: nn.Module, s: ResidualSettings) -> torch.optim.Optimizer:
 
 def _warm_up(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augment) -> None:
     """One untimed short training first, so the timed runs do not pay for CUDA start-up and kernel selection."""
-    model, _, _ = _build(s, data)
-    n = min(len(data.train[1]), 4 * s.batch_size)
+    model, _, _ = _build(s, data, ctx.device)
+    n = min(len(data.train[1]), 4 * s.batch_size + len(data.train[1]) % s.batch_size)  # the short batch too
     sample = (data.train[0][:n], data.train[1][:n])
     fit(
         model,
@@ -195,7 +204,7 @@ def _warm_up(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augme
 
 def _train_seed(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augment, seed: int) -> dict[str, Any]:
     seed_everything(seed)
-    model, spec, whitening_seconds = _build(s, data)
+    model, spec, whitening_seconds = _build(s, data, ctx.device)
     opt = _optimizer(model, s)
     name = spec["model"]
     if seed == ctx.seed:  # the first seed gets the full evaluation: curves, confusion matrix, checkpoint
