@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -67,12 +67,16 @@ def fit(
     callbacks: Sequence[Callback] = (),
     progress: bool = True,
     label: str = "epoch",
+    heads: Sequence[str] = (),
 ) -> History:
     """Train `model` in place and return its per-epoch History.
 
     `train` and `test` are (x, y) arrays or tensors; labels are class indices (or one-hot rows).
     The same seed on the same device gives the same history. `fast` enables the CUDA-graph step on GPU.
     `lr_schedule` is "constant" or "cosine" (per step, from `lr` down towards 0 at the last step).
+    For a multi-head model, `heads` names the heads and `correct_fn` returns one count per head (e.g.
+    `count_correct_per_head`): each epoch row then has `train_acc_<head>` and `test_acc_<head>`, and
+    `train_acc` / `test_acc` are the mean over the heads.
     """
     device = torch.device(device)
     channels_last = device.type == "cuda" and _has_conv(model)
@@ -85,7 +89,7 @@ def fit(
     steps_per_epoch = math.ceil(len(x) / batch_size)
     schedule = _scheduler(opt, lr_schedule, lr, epochs * steps_per_epoch)
     generator = torch.Generator(device=device).manual_seed(seed)
-    sums = torch.zeros(2, dtype=torch.float64, device=device)
+    sums = torch.zeros(1 + max(1, len(heads)), dtype=torch.float64, device=device)
     model.train()
     step: Callable[[torch.Tensor], None] = EagerStep(model, opt, loss_fn, correct_fn, x, y, sums, channels_last)
     graphed = fast and device.type == "cuda" and len(x) >= batch_size
@@ -102,6 +106,7 @@ def fit(
         cuda_graph=graphed,
         train_size=len(x),
         test_size=len(test_xy[0]) if test_xy else 0,
+        heads=list(heads),
     )
     history = History(meta=meta)
     eval_bs = eval_batch_size or (8192 if device.type == "cuda" else 2000)
@@ -111,9 +116,14 @@ def fit(
             offset = (epoch - 1) * steps_per_epoch
             before_step = (lambda i, offset=offset: schedule(offset + i)) if schedule else None
             seconds = train_epoch(step, model, len(x), batch_size, generator, sums, bar, before_step)
-            row = _epoch_row(epoch, sums, len(x), seconds)
+            loss, accuracies = _means(sums, len(x))
+            if not math.isfinite(loss):
+                raise TrainingDiverged(f"the training loss became {loss} in epoch {epoch}; lower the learning rate")
+            row = {"epoch": epoch, **_loss_and_accuracies("train", loss, accuracies, heads)}
+            row |= {"seconds": seconds, "samples_per_s": len(x) / seconds}
             if test_xy is not None:
-                row["test_loss"], row["test_acc"] = evaluate(model, test_xy, eval_bs, loss_fn, correct_fn)
+                loss, accuracies = evaluate_heads(model, test_xy, eval_bs, loss_fn, correct_fn)
+                row |= _loss_and_accuracies("test", loss, accuracies, heads)
             history.append(**row)
             bar.end_epoch(row)
             if any(cb.on_epoch_end(history, model) for cb in callbacks):
@@ -129,17 +139,17 @@ def _scheduler(opt: torch.optim.Optimizer, schedule: str, lr: float, total_steps
     return lambda global_step: set_lr(opt, lr_at(schedule, lr, global_step, total_steps))
 
 
-def _epoch_row(epoch: int, sums: torch.Tensor, n: int, seconds: float) -> dict[str, Any]:
-    train_loss, train_acc = (sums / n).tolist()
-    if not math.isfinite(train_loss):
-        raise TrainingDiverged(f"the training loss became {train_loss} in epoch {epoch}; lower the learning rate")
-    return {
-        "epoch": epoch,
-        "train_loss": train_loss,
-        "train_acc": train_acc,
-        "seconds": seconds,
-        "samples_per_s": n / seconds,
-    }
+def _means(sums: torch.Tensor, n: int) -> tuple[float, list[float]]:
+    """Summed loss and correct counts -> mean loss and accuracies (one per head)."""
+    loss, *accuracies = (sums / n).tolist()
+    return loss, accuracies
+
+
+def _loss_and_accuracies(split: str, loss: float, accuracies: list[float], heads: Sequence[str]) -> dict[str, float]:
+    row = {f"{split}_loss": loss, f"{split}_acc": sum(accuracies) / len(accuracies)}
+    if not heads:
+        return row
+    return row | {f"{split}_acc_{name}": acc for name, acc in zip(heads, accuracies, strict=True)}
 
 
 def train_epoch(
@@ -169,9 +179,8 @@ def train_epoch(
             before_step(i)
         step(perm[i * batch_size : (i + 1) * batch_size])
         if bar.enabled and (i + 1) % refresh == 0:
-            seen = min((i + 1) * batch_size, n)
-            loss, correct = sums.tolist()
-            bar.update(i + 1, loss / seen, correct / seen)
+            loss, accuracies = _means(sums, min((i + 1) * batch_size, n))
+            bar.update(i + 1, loss, sum(accuracies) / len(accuracies))
     _sync(device)
     return time.perf_counter() - start
 
@@ -184,32 +193,51 @@ def evaluate(
     correct_fn: CorrectFn = count_correct,
     device: str | torch.device | None = None,
 ) -> tuple[float, float]:
-    """Mean loss and accuracy over `data`, in eval mode (the model's mode is restored afterwards)."""
+    """Mean loss and accuracy over `data`, in eval mode (the model's mode is restored afterwards).
+
+    For a multi-head model (a `correct_fn` counting per head) the accuracy is the mean over the heads.
+    """
+    loss, accuracies = evaluate_heads(model, data, batch_size, loss_fn, correct_fn, device)
+    return loss, sum(accuracies) / len(accuracies)
+
+
+def evaluate_heads(
+    model: nn.Module,
+    data: Split,
+    batch_size: int = 2000,
+    loss_fn: LossFn = F.cross_entropy,
+    correct_fn: CorrectFn = count_correct,
+    device: str | torch.device | None = None,
+) -> tuple[float, list[float]]:
+    """Mean loss and the accuracy of each head (a one-element list for an ordinary classifier)."""
     device = torch.device(device) if device is not None else next(model.parameters()).device
     x, y = to_device(data, device, channels_last=device.type == "cuda" and _has_conv(model))
     was_training = model.training
     model.eval()
-    sums = torch.zeros(2, dtype=torch.float64, device=device)
+    sums = torch.zeros((), dtype=torch.float64, device=device)
     with torch.inference_mode(), autocast_for(device):
         for start in range(0, len(x), batch_size):
             xb, yb = x[start : start + batch_size], y[start : start + batch_size]
             out = model(xb)
-            sums += torch.stack([loss_fn(out, yb).double() * len(yb), correct_fn(out, yb).double()])
+            correct = correct_fn(out, yb).double().reshape(-1)
+            sums = sums + torch.cat([(loss_fn(out, yb).double() * len(yb)).reshape(1), correct])
     model.train(was_training)
-    loss, correct = (sums / len(x)).tolist()
-    return loss, correct
+    return _means(sums, len(x))
 
 
-def predict(model: nn.Module, x: ArrayLike, batch_size: int = 2000) -> torch.Tensor:
-    """Logits for every row of `x` (eval mode, no gradients), on the CPU."""
+def predict(model: nn.Module, x: ArrayLike, batch_size: int = 2000) -> torch.Tensor | tuple[torch.Tensor, ...]:
+    """Logits for every row of `x` (eval mode, no gradients), on the CPU; a tuple of them for a multi-head
+    model."""
     device = next(model.parameters()).device
     xt = torch.as_tensor(x).to(device, dtype=torch.float32)
     was_training = model.training
     model.eval()
     with torch.inference_mode(), autocast_for(device):
-        out = torch.cat([model(xt[i : i + batch_size]).float().cpu() for i in range(0, len(xt), batch_size)])
+        batches = [model(xt[i : i + batch_size]) for i in range(0, len(xt), batch_size)]
     model.train(was_training)
-    return out
+    if isinstance(batches[0], tuple):
+        return tuple(torch.cat([b[h].float().cpu() for b in batches]) for h in range(len(batches[0])))
+    return torch.cat([b.float().cpu() for b in batches])
 
 
 def _sync(device: torch.device) -> None:

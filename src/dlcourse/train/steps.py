@@ -2,8 +2,9 @@
 
 `EagerStep` runs it as ordinary PyTorch. `GraphedStep` records the same step once as a CUDA graph and
 replays it, which removes the per-kernel launch cost that dominates small models (an MLP step at batch
-50 is ~30 kernel launches and almost no arithmetic). Both add the batch's summed loss and correct count
-to `sums` on the device, so nothing synchronises with the host inside an epoch.
+50 is ~30 kernel launches and almost no arithmetic). Both add the batch's summed loss and its correct
+count (one per head for a multi-head model) to `sums` on the device, so nothing synchronises with the host
+inside an epoch.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ def count_correct(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Correct top-1 predictions; one-hot or soft targets count their argmax as the label."""
     labels = target.argmax(1) if target.ndim == 2 else target
     return (logits.argmax(1) == labels).sum()
+
+
+def count_correct_per_head(outputs: tuple[torch.Tensor, ...], targets: torch.Tensor) -> torch.Tensor:
+    """Correct top-1 predictions of each head of a multi-head model; `targets` is N x heads (class indices)."""
+    return torch.stack([(logits.argmax(1) == targets[:, i]).sum() for i, logits in enumerate(outputs)])
 
 
 def autocast_for(device: torch.device):
@@ -66,8 +72,8 @@ class EagerStep:
         loss.backward()
         self.optimizer.step()
         with torch.no_grad():
-            batch_sums = torch.stack([loss.detach().double() * len(yb), self.correct_fn(out, yb).double()])
-            self.sums.add_(batch_sums)
+            correct = self.correct_fn(out, yb).double().reshape(-1)  # one count, or one per head
+            self.sums.add_(torch.cat([(loss.detach().double() * len(yb)).reshape(1), correct]))
 
 
 class GraphedStep:
