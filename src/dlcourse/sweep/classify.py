@@ -110,11 +110,11 @@ def make_model(c: Mapping[str, Any], prep: Prepared) -> nn.Module:
     return initialize(model, c["init"])
 
 
-def check(configs: Iterable[Mapping[str, Any]], data_dir: str | None = None) -> list[str]:
+def check(configs: Iterable[Mapping[str, Any]], data_dir: str | None = None) -> dict[str, list[str]]:
     """Fail before any training on a config that cannot run: unknown names, a model that cannot be built,
-    data that is not there. Returns the notes on the data used (loading it once here also decodes and
-    caches it before workers start)."""
-    notes: dict[str, None] = {}
+    data that is not there. Returns what a report must say about each dataset used (loading the data
+    here also decodes and caches it before any worker starts)."""
+    notes: dict[str, list[str]] = {}
     for config in configs:
         c = with_defaults(config)
         for key, known in (("optimizer", OPTIMIZERS), ("lr_schedule", SCHEDULES), ("init", tuple(INITS))):
@@ -124,8 +124,8 @@ def check(configs: Iterable[Mapping[str, Any]], data_dir: str | None = None) -> 
             raise InvalidSetting(f"holdout must be at least 0 and below 1, got {c['holdout']}")
         prep = prepare(c["dataset"], c["source"], data_dir, c["train_size"], c["holdout"], c["split_seed"])
         make_model(c, prep)
-        notes.update(dict.fromkeys(prep.notes))
-    return list(notes)
+        notes.setdefault(c["dataset"], list(prep.notes))
+    return notes
 
 
 @functools.lru_cache(maxsize=2)

@@ -50,8 +50,8 @@ def sweep_command(
     results = results or Path("runs") / "sweeps" / f"{name}.jsonl"
     trials = space.trials()
     context = {"data_dir": str(data_dir) if data_dir else None, "device": str(resolve_device(device))}
-    for note in objective.check([t.config for t in trials], context["data_dir"]):
-        out.print(f"[dim]data:[/] {note}")
+    for notes in objective.check([t.config for t in trials], context["data_dir"]).values():
+        out.print("[dim]data:[/] " + "; ".join(notes))
     if not quiet:
         where = f"{backend} backend" + (f" at {address}" if address else "")
         out.print(f"{len(trials)} trials on the {where} ({context['device']}); results: {results}")

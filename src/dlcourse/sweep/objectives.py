@@ -18,7 +18,7 @@ from dlcourse.sweep.execute import Objective
 @dataclass(frozen=True)
 class ObjectiveSpec:
     fn: Objective  # fn(config, **context) -> metrics
-    check: Callable[[Iterable[Mapping[str, Any]], str | None], list[str]]  # (configs, data_dir) -> data notes
+    check: Callable[[Iterable[Mapping[str, Any]], str | None], dict[str, list[str]]]  # -> notes per dataset
 
 
 OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
