@@ -6,6 +6,7 @@ import json
 import pytest
 import torch
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.suites import select
 from dlcourse.suites.leiden_a1.sweep_task import SweepSettings, cnn_space, mlp_space
 from dlcourse.suites.runner import run_task
@@ -73,3 +74,11 @@ def test_the_brief_spaces_hold_the_books_networks():
     assert len(mlp) == brief.mlp_trials and len(cnn) == brief.cnn_trials
     assert all(c["holdout"] == 0.1 and c["train_size"] is None and c["source"] == "full" for c in mlp + cnn)
     assert {tuple(c["hidden"]) for c in mlp} >= {(300, 100)} and {tuple(c["filters"]) for c in cnn} >= {(64, 128, 256)}
+
+
+def test_unknown_network_is_rejected(tmp_path):
+    with pytest.raises(InvalidSetting, match="networks takes mlp and/or cnn"):
+        run_task(
+            select("leiden-a1/1")[0], profile="quick", runs_root=tmp_path, quiet=True, overrides={"networks": "rnn"}
+        )
+    assert not (tmp_path / "leiden-a1" / "1").exists()

@@ -18,7 +18,7 @@ from typing import Any
 from dlcourse import data
 from dlcourse.data.registry import CIFAR10_JPEG_NOTE
 from dlcourse.device import describe_device
-from dlcourse.errors import DataNotFound
+from dlcourse.errors import DataNotFound, InvalidSetting
 from dlcourse.plots_sweep import marginal_scores, paired_bars
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
@@ -36,7 +36,8 @@ ORIGINAL_CIFAR10_MEANS = (125.31, 122.95, 113.87)  # training-set channel means 
 
 @dataclass(frozen=True)
 class SweepSettings(Settings):
-    mlp_trials: int = setting(40, "random-search trials for the MLP", min=1)
+    networks: tuple[str, ...] = setting(("mlp", "cnn"), "the searches to run: mlp, cnn or both (brief: both)")
+    mlp_trials: int = setting(30, "random-search trials for the MLP", min=1)
     cnn_trials: int = setting(20, "random-search trials for the CNN", min=1)
     mlp_epochs: int = setting(10, "epochs per MLP trial", min=1)
     cnn_epochs: int = setting(5, "epochs per CNN trial", min=1)
@@ -160,14 +161,17 @@ def task_1(ctx: TaskContext) -> None:
         f"Trials run on the {s.backend} backend, {workers} at a time, on {describe_device(ctx.device)}; "
         f"records stream to {trials_dir} and a rerun resumes from them."
     )
+    unknown = set(s.networks) - set(NETWORKS)
+    if unknown or not s.networks:
+        raise InvalidSetting(f"networks takes {' and/or '.join(NETWORKS)}, got {', '.join(s.networks) or 'nothing'}")
     start = time.perf_counter()
-    spaces = {"mlp": mlp_space(s, _source(ctx, "fashion-mnist"), ctx.seed)}
-    spaces["cnn"] = cnn_space(s, spaces["mlp"].fixed["source"], ctx.seed)
+    source = _source(ctx, "fashion-mnist")
+    builders = {"mlp": mlp_space, "cnn": cnn_space}
     searched = {}
-    for net, space in spaces.items():
-        trials = space.trials()
+    for net in (n for n in NETWORKS if n in s.networks):
+        trials = builders[net](s, source, ctx.seed).trials()
         notes = check([t.config for t in trials], context["data_dir"])
-        if net == "mlp":
+        if not searched:
             ctx.say("Search data: " + "; ".join(notes["fashion-mnist"]))
         searched[net] = _sweep(ctx, net, trials, trials_dir / f"{net}.jsonl", context, workers)
         _record_search(ctx, net, searched[net], s)
