@@ -154,6 +154,9 @@ SPACES.add("leiden-a1/cnn", lambda: cnn_space(SweepSettings()))
 )
 def task_1(ctx: TaskContext) -> None:
     s: SweepSettings = ctx.settings
+    unknown = set(s.networks) - set(NETWORKS)
+    if unknown or not s.networks:
+        raise InvalidSetting(f"networks takes {' and/or '.join(NETWORKS)}, got {', '.join(s.networks) or 'nothing'}")
     trials_dir = ctx.run.final.parent / f"{ctx.run.final.name}.trials"
     context = {"data_dir": str(ctx.data_dir) if ctx.data_dir else None, "device": str(ctx.device)}
     workers = s.workers or default_workers()
@@ -161,9 +164,6 @@ def task_1(ctx: TaskContext) -> None:
         f"Trials run on the {s.backend} backend, {workers} at a time, on {describe_device(ctx.device)}; "
         f"records stream to {trials_dir} and a rerun resumes from them."
     )
-    unknown = set(s.networks) - set(NETWORKS)
-    if unknown or not s.networks:
-        raise InvalidSetting(f"networks takes {' and/or '.join(NETWORKS)}, got {', '.join(s.networks) or 'nothing'}")
     start = time.perf_counter()
     source = _source(ctx, "fashion-mnist")
     builders = {"mlp": mlp_space, "cnn": cnn_space}
@@ -177,7 +177,7 @@ def task_1(ctx: TaskContext) -> None:
         _record_search(ctx, net, searched[net], s)
     search_seconds = time.perf_counter() - start
     finals = _transfer(ctx, searched, trials_dir / "final.jsonl", context, workers)
-    ctx.run.metric("search_seconds", round(search_seconds, 1), "wall seconds of the two searches (this run)")
+    ctx.run.metric("search_seconds", round(search_seconds, 1), "wall seconds of the searches (this run)")
     ctx.run.metric("total_seconds", round(time.perf_counter() - start, 1), "wall seconds of the task (this run)")
     trial_seconds = sum(r["timing"]["seconds"] for records in (*searched.values(), finals) for r in records)
     ctx.run.metric("trial_seconds", round(trial_seconds, 1), "seconds of all trials, as run (resumed ones too)")
