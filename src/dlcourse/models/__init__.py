@@ -2,6 +2,8 @@
 
 from dlcourse.models.activations import ACTIVATIONS, activation
 from dlcourse.models.cnn import cnn
+from dlcourse.models.geron import geron_cnn, geron_mlp
+from dlcourse.models.init import INITS, initialize
 from dlcourse.models.mlp import mlp
 from dlcourse.models.multitask import MultiHead, multitask
 from dlcourse.models.params import count_parameters, parameter_counts
@@ -9,12 +11,16 @@ from dlcourse.models.registry import MODELS, build
 
 __all__ = [
     "ACTIVATIONS",
+    "INITS",
     "MODELS",
     "MultiHead",
     "activation",
     "build",
     "cnn",
     "count_parameters",
+    "geron_cnn",
+    "geron_mlp",
+    "initialize",
     "mlp",
     "multitask",
     "parameter_counts",

@@ -58,6 +58,7 @@ def fit(
     lr_schedule: str = "constant",
     optimizer: str = "adam",
     weight_decay: float = 0.0,
+    momentum: float = 0.9,
     loss_fn: LossFn = F.cross_entropy,
     correct_fn: CorrectFn = count_correct,
     device: str | torch.device = "cpu",
@@ -77,6 +78,7 @@ def fit(
     For a multi-head model, `heads` names the heads and `correct_fn` returns one count per head (e.g.
     `count_correct_per_head`): each epoch row then has `train_acc_<head>` and `test_acc_<head>`, and
     `train_acc` / `test_acc` are the mean over the heads.
+    `momentum` is SGD's and RMSprop's (0 for plain SGD).
     """
     device = torch.device(device)
     channels_last = device.type == "cuda" and _has_conv(model)
@@ -85,7 +87,7 @@ def fit(
         model.to(memory_format=torch.channels_last)
     x, y = to_device(train, device, channels_last)
     test_xy = to_device(test, device, channels_last) if test is not None else None
-    opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay)
+    opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay, momentum)
     steps_per_epoch = math.ceil(len(x) / batch_size)
     schedule = _scheduler(opt, lr_schedule, lr, epochs * steps_per_epoch)
     generator = torch.Generator(device=device).manual_seed(seed)
