@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-cluster bench lint clean
+.PHONY: demo test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,6 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
-
-# The Ray backend's test needs the optional `cluster` extra; once it is installed, `make test` runs it too.
-test-cluster: $(STAMP)
-	$(BIN)/pip install -q -e ".[dev,cluster]"
-	$(BIN)/python -m pytest -q tests/sweep
 
 bench: $(STAMP)
 	$(BIN)/python bench/train_speed.py

@@ -1,11 +1,10 @@
-"""The Ray backend (the optional `cluster` extra) against the local one, on a real tiny sweep."""
+"""The Ray backend (the `cluster` extra; the dev extra installs Ray too) against the local one, on a real tiny
+sweep."""
 
-import pytest
+import ray
 
 from dlcourse.sweep import SearchSpace, read_results, run_sweep
 from dlcourse.sweep.classify import classify
-
-ray = pytest.importorskip("ray", reason="the Ray backend needs the optional 'cluster' extra")
 
 SPACE = SearchSpace(
     fixed={"source": "sample", "train_size": 300, "model": "geron_mlp", "hidden": [16], "epochs": 1},
