@@ -8,8 +8,9 @@ SPECS = {
     "mlp": dict(sizes=[784, 32, 16, 10]),
     "cnn": dict(filters=[4, 8], kernel_size=3, strides=[1, 2], pool_after=[0], dense=[16]),
     "multitask": dict(filters=[4, 8, 8], shared_dense=32, heads=[[16, 10], [8, 3]]),
+    "image_classifier": dict(num_blocks=2, width=4, use_skip=True, dropout=0.1),
 }
-INPUTS = {"mlp": (3, 1, 28, 28), "cnn": (3, 1, 28, 28), "multitask": (3, 1, 28, 28)}
+INPUTS = {"mlp": (3, 1, 28, 28), "cnn": (3, 1, 28, 28), "multitask": (3, 1, 28, 28), "image_classifier": (3, 3, 16, 16)}
 OUTPUTS = {"multitask": [(3, 10), (3, 3)]}
 
 

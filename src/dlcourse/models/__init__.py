@@ -1,6 +1,7 @@
 """nn.Module builders from small specs, registered by name: `build("mlp", sizes=[784, 1000, 1000, 10])`."""
 
 from dlcourse.models.activations import ACTIVATIONS, activation
+from dlcourse.models.blocks import image_classifier
 from dlcourse.models.cnn import cnn
 from dlcourse.models.mlp import mlp
 from dlcourse.models.multitask import MultiHead, multitask
@@ -15,6 +16,7 @@ __all__ = [
     "build",
     "cnn",
     "count_parameters",
+    "image_classifier",
     "mlp",
     "multitask",
     "parameter_counts",
