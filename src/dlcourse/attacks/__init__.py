@@ -5,6 +5,7 @@ Attacks are registered by name: `ATTACKS.get("pgd")(eps=0.0313, steps=20, step_s
 
 from dlcourse.attacks.adversarial import adversarial_batches
 from dlcourse.attacks.base import Attack
+from dlcourse.attacks.callbacks import RobustAccuracy
 from dlcourse.attacks.evaluate import robust_accuracy
 from dlcourse.attacks.fgsm import FGSM
 from dlcourse.attacks.mim import MIM
@@ -15,4 +16,4 @@ ATTACKS: Registry[type[Attack]] = Registry("attack")
 for _cls in (FGSM, PGD, MIM):
     ATTACKS.add(_cls.name.lower(), _cls)
 
-__all__ = ["ATTACKS", "FGSM", "MIM", "PGD", "Attack", "adversarial_batches", "robust_accuracy"]
+__all__ = ["ATTACKS", "FGSM", "MIM", "PGD", "Attack", "RobustAccuracy", "adversarial_batches", "robust_accuracy"]
