@@ -23,11 +23,10 @@ def crop(x: torch.Tensor, generator: torch.Generator, padding: int = 4) -> torch
     padded = F.pad(x, (padding,) * 4)
     top = torch.randint(0, 2 * padding + 1, (n,), device=x.device, generator=generator)
     left = torch.randint(0, 2 * padding + 1, (n,), device=x.device, generator=generator)
-    rows = (top[:, None] + torch.arange(h, device=x.device))[:, None, :, None]  # N x 1 x H x 1
-    cols = (left[:, None] + torch.arange(w, device=x.device))[:, None, None, :]  # N x 1 x 1 x W
-    images = torch.arange(n, device=x.device)[:, None, None, None]
-    channels = torch.arange(c, device=x.device)[None, :, None, None]
-    return padded[images, channels, rows, cols]
+    # Two gathers, rows then columns: about twice as fast on the CPU as one four-way advanced index.
+    rows = (top[:, None] + torch.arange(h, device=x.device)).view(n, 1, h, 1).expand(n, c, h, w + 2 * padding)
+    cols = (left[:, None] + torch.arange(w, device=x.device)).view(n, 1, 1, w).expand(n, c, h, w)
+    return padded.gather(2, rows).gather(3, cols)
 
 
 def crop_and_flip(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

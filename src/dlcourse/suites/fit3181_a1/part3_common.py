@@ -213,16 +213,14 @@ MODEL_TASKS = ("3.4", "3.5-3.6", "3.7", "3.10")
 
 
 def best_spec(ctx: TaskContext) -> tuple[dict[str, Any], float, str]:
-    """The spec and learning rate 3.4's grid search chose, or the settings' own when 3.4 has not run."""
+    """num_blocks, use_skip and the learning rate as 3.4's grid search chose them (the settings' own when 3.4
+    has not run); width and dropout, which the grid does not search, always come from the settings."""
     s: CnnSettings = ctx.settings
     folder = ctx.earlier_run("3.4")
     chosen = load_json(folder / "best.json") if folder else None
     if chosen:
-        return (
-            chosen["spec"],
-            chosen["lr"],
-            f"the grid search's best (3.4): {describe(chosen['spec'])}, lr {chosen['lr']:g}",
-        )
+        spec = spec_of(s, num_blocks=chosen["spec"]["num_blocks"], use_skip=chosen["spec"]["use_skip"])
+        return spec, chosen["lr"], f"the grid search's best (3.4): {describe(spec)}, lr {chosen['lr']:g}"
     return spec_of(s), s.lr, f"the settings' model ({describe(spec_of(s))}, lr {s.lr:g}), as 3.4 has not run"
 
 

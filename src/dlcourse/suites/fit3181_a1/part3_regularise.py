@@ -56,7 +56,7 @@ def verdict(results: dict[str, tuple[Trained, dict[str, float]]], with_: str, wi
     change = 100 * (a["test_acc"] - b["test_acc"])
     gap_a, gap_b = (100 * (r["train_acc"] - r["val_acc"]) for r in (a, b))
     return (
-        f"{with_.capitalize()}: test {a['test_acc']:.2%} (validation {a['val_acc']:.2%}); {without}: test "
+        f"{with_[0].upper() + with_[1:]}: test {a['test_acc']:.2%} (validation {a['val_acc']:.2%}); {without}: test "
         f"{b['test_acc']:.2%} (validation {b['val_acc']:.2%}), a change of {change:+.2f} points. The train-validation "
         f"gap is {gap_a:.1f} points {with_} and {gap_b:.1f} {without}. One seed each: differences under about a "
         "point are within seed noise."
@@ -86,12 +86,13 @@ def task_3_5(ctx: TaskContext) -> None:
         stop = trained.stopper
         ended = f"stopped after epoch {stop.stopped_epoch}" if stop.stopped_epoch else f"ran all {s.epochs} epochs"
         ctx.say(
-            f"{name.capitalize()}: {ended}; the weights of epoch {stop.best_epoch} (best validation) were restored."
+            f"{name[0].upper() + name[1:]}: {ended}; the weights of epoch {stop.best_epoch} (best validation) "
+            "were restored."
         )
     ctx.say(
         "Augmentation: each training batch is randomly shifted by up to 4 pixels (zero padding, then a random crop "
         "of the original size) and half its images are mirrored left to right, on the device, per batch. Early "
-        f"stopping ends training once validation accuracy has not improved for {s.patience} epochs in a row and "
+        f"stopping ends training once validation accuracy has not improved for {s.patience} epoch(s) in a row and "
         "restores the best epoch's weights. " + verdict(results, "augmentation", "no augmentation")
     )
 
