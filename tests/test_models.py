@@ -10,6 +10,7 @@ SPECS = {
     "multitask": dict(filters=[4, 8, 8], shared_dense=32, heads=[[16, 10], [8, 3]]),
     "geron_mlp": dict(hidden=[16, 8], dropout=0.1, in_shape=(3, 32, 32)),
     "geron_cnn": dict(filters=[4, 8, 8], dense=[16, 8], dropout=0.0, in_shape=(3, 32, 32)),
+    "image_classifier": dict(num_blocks=2, width=4, use_skip=True, dropout=0.1),
 }
 INPUTS = {
     "mlp": (3, 1, 28, 28),
@@ -17,6 +18,7 @@ INPUTS = {
     "multitask": (3, 1, 28, 28),
     "geron_mlp": (3, 3, 32, 32),
     "geron_cnn": (3, 3, 32, 32),
+    "image_classifier": (3, 3, 16, 16),
 }
 OUTPUTS = {"multitask": [(3, 10), (3, 3)]}
 

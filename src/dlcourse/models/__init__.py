@@ -1,6 +1,7 @@
 """nn.Module builders from small specs, registered by name: `build("mlp", sizes=[784, 1000, 1000, 10])`."""
 
 from dlcourse.models.activations import ACTIVATIONS, activation
+from dlcourse.models.blocks import image_classifier
 from dlcourse.models.cnn import cnn
 from dlcourse.models.geron import geron_cnn, geron_mlp
 from dlcourse.models.init import INITS, initialize
@@ -20,6 +21,7 @@ __all__ = [
     "count_parameters",
     "geron_cnn",
     "geron_mlp",
+    "image_classifier",
     "initialize",
     "mlp",
     "multitask",

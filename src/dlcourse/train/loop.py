@@ -3,7 +3,8 @@
 The whole dataset is moved to the device once; a batch is an index slice of a seeded permutation; loss
 and accuracy are summed on the device and read once per epoch (and at the progress bar's refreshes).
 On CUDA the step runs under bf16 autocast, convolution inputs are channels_last, and the step is a
-CUDA graph (see `steps.GraphedStep`) unless `fast=False`.
+CUDA graph (see `steps.GraphedStep`) unless `fast=False` or the step has a batch transform (augmentation,
+mixup, an adversary) or is SAM's two-pass step, which run eagerly.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from dlcourse.errors import TrainingDiverged
 from dlcourse.train.history import History
 from dlcourse.train.optim import make_optimizer
 from dlcourse.train.progress import EpochProgress
+from dlcourse.train.sam import SAM
 from dlcourse.train.schedule import lr_at, set_lr
-from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, autocast_for, count_correct
+from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, SamStep, autocast_for, count_correct
+from dlcourse.train.transforms import BatchTransform
 
 ArrayLike = np.ndarray | torch.Tensor
 Split = tuple[ArrayLike, ArrayLike]
@@ -31,7 +34,10 @@ Split = tuple[ArrayLike, ArrayLike]
 
 class Callback(Protocol):
     def on_epoch_end(self, history: History, model: nn.Module) -> bool | None:
-        """Called after each epoch's row is recorded; return True to stop training."""
+        """Called after each epoch's row is recorded; return True to stop training.
+
+        A callback may also define `on_train_end(history, model)`, called once after the last epoch.
+        """
 
 
 def to_device(split: Split, device: torch.device, channels_last: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
@@ -52,6 +58,7 @@ def fit(
     train: Split,
     test: Split | None = None,
     *,
+    val: Split | None = None,
     epochs: int,
     batch_size: int,
     lr: float = 1e-3,
@@ -69,6 +76,8 @@ def fit(
     progress: bool = True,
     label: str = "epoch",
     heads: Sequence[str] = (),
+    transform: BatchTransform | None = None,
+    sam_rho: float = 0.0,
 ) -> History:
     """Train `model` in place and return its per-epoch History.
 
@@ -79,6 +88,9 @@ def fit(
     `count_correct_per_head`): each epoch row then has `train_acc_<head>` and `test_acc_<head>`, and
     `train_acc` / `test_acc` are the mean over the heads.
     `momentum` is SGD's and RMSprop's (0 for plain SGD).
+    `val`, when given, is scored after every epoch (`val_loss`, `val_acc`: what early stopping watches).
+    `transform(x, y, generator)` changes each training batch (see `train.transforms`); `sam_rho` > 0
+    wraps the optimiser in SAM with that radius (`train.sam`).
     """
     device = torch.device(device)
     channels_last = device.type == "cuda" and _has_conv(model)
@@ -87,14 +99,20 @@ def fit(
         model.to(memory_format=torch.channels_last)
     x, y = to_device(train, device, channels_last)
     test_xy = to_device(test, device, channels_last) if test is not None else None
+    val_xy = to_device(val, device, channels_last) if val is not None else None
     opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay, momentum)
+    if sam_rho:
+        opt = SAM(opt, sam_rho)
     steps_per_epoch = math.ceil(len(x) / batch_size)
     schedule = _scheduler(opt, lr_schedule, lr, epochs * steps_per_epoch)
     generator = torch.Generator(device=device).manual_seed(seed)
     sums = torch.zeros(1 + max(1, len(heads)), dtype=torch.float64, device=device)
     model.train()
-    step: Callable[[torch.Tensor], None] = EagerStep(model, opt, loss_fn, correct_fn, x, y, sums, channels_last)
-    graphed = fast and device.type == "cuda" and len(x) >= batch_size
+    step_class = SamStep if sam_rho else EagerStep
+    step: Callable[[torch.Tensor], None] = step_class(
+        model, opt, loss_fn, correct_fn, x, y, sums, channels_last, transform, generator
+    )
+    graphed = fast and device.type == "cuda" and len(x) >= batch_size and transform is None and not sam_rho
     if graphed:
         step = GraphedStep(step, batch_size)
     meta = dict(
@@ -106,6 +124,8 @@ def fit(
         epochs=epochs,
         seed=seed,
         cuda_graph=graphed,
+        transform=transform is not None,
+        sam_rho=sam_rho,
         train_size=len(x),
         test_size=len(test_xy[0]) if test_xy else 0,
         heads=list(heads),
@@ -126,10 +146,17 @@ def fit(
             if test_xy is not None:
                 loss, accuracies = evaluate_heads(model, test_xy, eval_bs, loss_fn, correct_fn)
                 row |= _loss_and_accuracies("test", loss, accuracies, heads)
+            if val_xy is not None:
+                loss, accuracies = evaluate_heads(model, val_xy, eval_bs, loss_fn, correct_fn)
+                row |= _loss_and_accuracies("val", loss, accuracies, heads)
             history.append(**row)
             bar.end_epoch(row)
-            if any(cb.on_epoch_end(history, model) for cb in callbacks):
+            # Every callback sees every epoch (a list, not a short-circuiting any()).
+            if any([cb.on_epoch_end(history, model) for cb in callbacks]):
                 break
+    for cb in callbacks:
+        if (end := getattr(cb, "on_train_end", None)) is not None:
+            end(history, model)
     return history
 
 

@@ -15,6 +15,9 @@ from contextlib import nullcontext
 import torch
 from torch import nn
 
+from dlcourse.train.sam import SAM, frozen_batchnorm_stats
+from dlcourse.train.transforms import BatchTransform
+
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 CorrectFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -48,17 +51,22 @@ class EagerStep:
         y: torch.Tensor,
         sums: torch.Tensor,
         channels_last: bool = False,
+        transform: BatchTransform | None = None,
+        generator: torch.Generator | None = None,
     ) -> None:
         self.model, self.optimizer, self.loss_fn, self.correct_fn = model, optimizer, loss_fn, correct_fn
         self.x, self.y, self.sums, self.channels_last = x, y, sums, channels_last
+        self.transform, self.generator = transform, generator
         # Once a graph owns the gradient tensors they must keep their addresses: zero them, never free them.
         self.set_to_none = True
 
     def batch(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        xb = self.x.index_select(0, idx)
+        xb, yb = self.x.index_select(0, idx), self.y.index_select(0, idx)
+        if self.transform is not None:
+            xb, yb = self.transform(xb, yb, self.generator)
         if self.channels_last:
             xb = xb.contiguous(memory_format=torch.channels_last)
-        return xb, self.y.index_select(0, idx)
+        return xb, yb
 
     def __call__(self, idx: torch.Tensor) -> None:
         self.optimizer.zero_grad(set_to_none=self.set_to_none)
@@ -66,14 +74,37 @@ class EagerStep:
 
     def forward_backward(self, idx: torch.Tensor) -> None:
         xb, yb = self.batch(idx)
-        with autocast_for(xb.device):
-            out = self.model(xb)
-            loss = self.loss_fn(out, yb)
+        out, loss = self.forward(xb, yb)
         loss.backward()
         self.optimizer.step()
-        with torch.no_grad():
-            correct = self.correct_fn(out, yb).double().reshape(-1)  # one count, or one per head
-            self.sums.add_(torch.cat([(loss.detach().double() * len(yb)).reshape(1), correct]))
+        self.record(out, loss, yb)
+
+    def forward(self, xb: torch.Tensor, yb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        with autocast_for(xb.device):
+            out = self.model(xb)
+            return out, self.loss_fn(out, yb)
+
+    @torch.no_grad()
+    def record(self, out: torch.Tensor, loss: torch.Tensor, yb: torch.Tensor) -> None:
+        correct = self.correct_fn(out, yb).double().reshape(-1)  # one count, or one per head
+        self.sums.add_(torch.cat([(loss.detach().double() * len(yb)).reshape(1), correct]))
+
+
+class SamStep(EagerStep):
+    """The two-pass SAM step (see `train.sam`): the loss and accuracy recorded are those of the first
+    pass, at the unperturbed weights; batch-norm running statistics are updated by that pass only."""
+
+    optimizer: SAM
+
+    def forward_backward(self, idx: torch.Tensor) -> None:
+        xb, yb = self.batch(idx)
+        out, loss = self.forward(xb, yb)
+        loss.backward()
+        self.optimizer.first_step(zero_grad=True)
+        with frozen_batchnorm_stats(self.model):
+            self.forward(xb, yb)[1].backward()
+        self.optimizer.second_step()
+        self.record(out, loss, yb)
 
 
 class GraphedStep:
