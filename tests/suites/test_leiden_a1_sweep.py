@@ -60,8 +60,8 @@ def test_top_settings_are_retrained_on_both_datasets(run):
     assert float(table[0]["fashion-mnist val acc (%)"]) == float(top_mlp["val acc (%)"])
     finals = read_results(run / "1.trials" / "final.jsonl")
     assert len(finals) == 2 * 2 * quick.top and all(r["config"]["holdout"] == 0 for r in finals)
-    assert {r["config"]["dataset"] for r in finals} == {"fashion-mnist", "mnist"}
-    assert "transfers to the bundled MNIST sample instead" in notes(run / "1")  # no CIFAR-10 on disk here
+    assert {r["config"]["dataset"] for r in finals} == {"fashion-mnist", "cifar10"}
+    assert "CIFAR-10 here is the bundled sample" in notes(run / "1")  # no full CIFAR-10 on disk here
     metrics = json.loads((run / "1" / "metrics.json").read_text())
     assert 0.1 < metrics["best_mlp_test_acc"] <= 1 and metrics["trial_seconds"] > 0
     assert (run / "1" / "transfer.png").is_file()

@@ -325,7 +325,7 @@ def _transfer(ctx: TaskContext, searched: dict, path: Path, context: dict, worke
     for text in _transfer_notes(scores, target):
         ctx.say(text)
     if target == "cifar10":
-        ctx.say(_cifar_copy_note(ctx))
+        ctx.say(_cifar_copy_note(ctx, target_source))
     return finals
 
 
@@ -386,7 +386,14 @@ def _transfer_notes(scores: dict[tuple[str, int], tuple[float, float, float]], t
     return notes
 
 
-def _cifar_copy_note(ctx: TaskContext) -> str:
+def _cifar_copy_note(ctx: TaskContext, source: str) -> str:
+    if source == "sample":
+        ds = data.load_sample("cifar10")
+        return (
+            f"CIFAR-10 here is the bundled sample ({len(ds.y_train):,} train / {len(ds.y_test):,} test images, cut "
+            "from the course's lossy JPEG copy): a smoke test, not a CIFAR-10 result. Pass --data-dir to run on "
+            "all of it."
+        )
     ds = data.load("cifar10", data_dir=ctx.data_dir, download=False, quiet=True)
     if CIFAR10_JPEG_NOTE not in ds.notes:
         return f"CIFAR-10 read from {ds.source} (lossless)."
