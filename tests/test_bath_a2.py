@@ -90,3 +90,29 @@ def test_report_follows_the_brief(suite_runs):
     positions = [md.index(f"## bath-a2/{task}:") for task in tasks]
     assert positions == sorted(positions) and "Not run yet" not in md
     assert "Against task 1's separability" in md
+
+
+def test_task_6_single_task_networks_and_tuning(suite_runs):
+    single = {r["task"]: r for r in rows(suite_runs / "6.1" / "single_task.csv")}
+    assert float(single["item"]["test_acc"]) > 0.5 and float(single["group"]["test_acc"]) > 0.7
+    assert int(single["item"]["parameters"]) - int(single["group"]["parameters"]) == (10 - 3) * (32 + 1)
+    tuning = rows(suite_runs / "6.1" / "tuning.csv")
+    assert {(r["task"], int(r["batch_size"]), float(r["lr"])) for r in tuning} == {
+        (t, b, lr) for t in ("item", "group") for b in (25, 100) for lr in (1e-3, 1e-4)
+    }
+    errors = rows(suite_runs / "6.1" / "group_errors.csv")
+    assert sum(int(r["test_images"]) for r in errors) == 1000
+    assert sum(float(r["share_of_errors"]) for r in errors) == pytest.approx(1, abs=0.01)
+
+
+def test_task_6_2_lambda_extremes_leave_one_head_untrained(suite_runs):
+    by_lambda = {float(r["lambda"]): r for r in rows(suite_runs / "6.2" / "lambdas.csv")}
+    assert sorted(by_lambda) == [0, 0.25, 0.5, 0.75, 1]
+    # λ = 0 trains only the group head, λ = 1 only the item head; the other head stays random.
+    assert float(by_lambda[0.0]["item_test_acc"]) < 0.3 and float(by_lambda[0.0]["group_test_acc"]) > 0.7
+    assert float(by_lambda[1.0]["group_test_acc"]) < 0.6 and float(by_lambda[1.0]["item_test_acc"]) > 0.5
+    assert all(float(by_lambda[lam]["item_test_acc"]) > 0.5 for lam in (0.25, 0.5, 0.75))
+    versus = rows(suite_runs / "6.2" / "vs_single_task.csv")
+    assert len(versus) == 6
+    assert int(versus[1]["parameters"]) < int(versus[0]["parameters"])
+    assert (suite_runs / "6.2" / "accuracy_vs_lambda.png").is_file()

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from dlcourse.models import MODELS, build, cnn, mlp, parameter_counts
+from dlcourse.models import INITS, MODELS, build, cnn, geron_cnn, geron_mlp, initialize, mlp, parameter_counts
 
 # One small spec per registered builder; a builder added without a spec here fails the sweep.
 SPECS = {
@@ -10,6 +10,9 @@ SPECS = {
     "multitask": dict(filters=[4, 8, 8], shared_dense=32, heads=[[16, 10], [8, 3]]),
     "resnet": dict(widths=[4, 8, 8, 16], blocks=[1, 0, 1]),
     "airbench": dict(widths=[8, 16, 16]),
+    "geron_mlp": dict(hidden=[16, 8], dropout=0.1, in_shape=(3, 32, 32)),
+    "geron_cnn": dict(filters=[4, 8, 8], dense=[16, 8], dropout=0.0, in_shape=(3, 32, 32)),
+    "image_classifier": dict(num_blocks=2, width=4, use_skip=True, dropout=0.1),
 }
 INPUTS = {
     "mlp": (3, 1, 28, 28),
@@ -17,6 +20,9 @@ INPUTS = {
     "multitask": (3, 1, 28, 28),
     "resnet": (3, 3, 32, 32),
     "airbench": (3, 3, 32, 32),
+    "geron_mlp": (3, 3, 32, 32),
+    "geron_cnn": (3, 3, 32, 32),
+    "image_classifier": (3, 3, 16, 16),
 }
 OUTPUTS = {"multitask": [(3, 10), (3, 3)]}
 
@@ -55,3 +61,27 @@ def test_bad_specs_are_rejected():
         cnn([8, 8, 8], kernel_size=8, strides=4)
     with pytest.raises(ValueError):
         mlp([784])
+
+
+def test_geron_networks_as_in_the_book():
+    # Ch. 10: 784 -> 300 -> 100 -> 10.
+    assert parameter_counts(geron_mlp())["total"] == 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10
+    # Ch. 14 p. 447: 7x7x64, then 3x3 convs 128, 128, 256, 256 ('same'), pools take 28 to 3, dense 128, 64, 10.
+    conv = (49 * 64 + 64) + (9 * 64 * 128 + 128) + (9 * 128 * 128 + 128) + (9 * 128 * 256 + 256) + (9 * 256 * 256 + 256)
+    dense = (256 * 3 * 3 * 128 + 128) + (128 * 64 + 64) + (64 * 10 + 10)
+    model = geron_cnn()
+    assert parameter_counts(model)["total"] == conv + dense
+    assert sum(isinstance(m, torch.nn.Dropout) and m.p == 0.5 for m in model) == 2
+    assert parameter_counts(geron_cnn(in_shape=(3, 32, 32)))["total"] == conv + 49 * 64 * 2 + dense + 256 * 7 * 128
+
+
+@pytest.mark.parametrize("scheme", [s for s in INITS if s != "default"])
+def test_initialisers_set_weights_and_zero_biases(scheme):
+    torch.manual_seed(0)
+    model = initialize(mlp([400, 300, 10]), scheme)
+    first = model[1]
+    assert torch.all(first.bias == 0)
+    std = first.weight.std().item()
+    expected = {"glorot_uniform": (2 / 700) ** 0.5, "glorot_normal": (2 / 700) ** 0.5, "he_uniform": (2 / 400) ** 0.5,
+                "he_normal": (2 / 400) ** 0.5, "lecun_normal": (1 / 400) ** 0.5, "normal": 0.05}[scheme]  # fmt: skip
+    assert std == pytest.approx(expected, rel=0.05)

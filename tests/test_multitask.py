@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import multitask, parameter_counts
+from dlcourse.train import count_correct_per_head, evaluate_heads, fit, predict
 from dlcourse.train.losses import weighted_task_loss
 
 
@@ -55,3 +56,50 @@ def test_a_zero_weight_head_is_never_trained(lam, frozen):
     opt.step()
     assert all(torch.equal(a, b) for a, b in zip(before, model.heads[frozen].parameters(), strict=True))
     assert not all(torch.equal(a, b) for a, b in zip(trained, model.heads[1 - frozen].parameters(), strict=True))
+
+
+def _tiny_two_task_data(n=64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.rand(n, 1, 28, 28, generator=g)
+    items = torch.randint(0, 10, (n,), generator=g)
+    return x, torch.stack([items, torch.as_tensor(fashion_group(items.numpy()))], dim=1)
+
+
+def test_per_head_counts_and_accuracies():
+    outputs = (torch.tensor([[2.0, 1.0], [0.0, 3.0], [5.0, 0.0]]), torch.tensor([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]))
+    targets = torch.tensor([[0, 1], [1, 1], [1, 0]])
+    assert count_correct_per_head(outputs, targets).tolist() == [2, 2]
+    torch.manual_seed(3)
+    model = multitask(filters=(4, 8, 8), shared_dense=32, heads=((16, 10), (16, 3)))
+    x, y = _tiny_two_task_data()
+    loss, (item_acc, group_acc) = evaluate_heads(
+        model, (x, y), batch_size=16, loss_fn=weighted_task_loss(0.5), correct_fn=count_correct_per_head
+    )
+    items, groups = predict(model, x)
+    assert item_acc == pytest.approx((items.argmax(1) == y[:, 0]).float().mean().item())
+    assert group_acc == pytest.approx((groups.argmax(1) == y[:, 1]).float().mean().item())
+    assert loss == pytest.approx(weighted_task_loss(0.5)((items, groups), y).item(), rel=1e-5)
+
+
+def test_fit_records_each_head():
+    torch.manual_seed(4)
+    model = multitask(filters=(4, 8, 8), shared_dense=32, heads=((16, 10), (16, 3)))
+    train, test = _tiny_two_task_data(96, seed=1), _tiny_two_task_data(32, seed=2)
+    history = fit(
+        model,
+        train,
+        test,
+        epochs=2,
+        batch_size=16,
+        loss_fn=weighted_task_loss(0.5),
+        correct_fn=count_correct_per_head,
+        heads=("item", "group"),
+        progress=False,
+    )
+    row = history.last
+    assert {"train_acc_item", "train_acc_group", "test_acc_item", "test_acc_group"} <= row.keys()
+    assert row["train_acc"] == pytest.approx((row["train_acc_item"] + row["train_acc_group"]) / 2)
+    _, (item_acc, group_acc) = evaluate_heads(
+        model, test, correct_fn=count_correct_per_head, loss_fn=weighted_task_loss(0.5)
+    )
+    assert (row["test_acc_item"], row["test_acc_group"]) == pytest.approx((item_acc, group_acc))

@@ -1,4 +1,4 @@
-"""The `dlcourse` command: list | run | report | data | theory. Thin: parses, calls the library, prints.
+"""The `dlcourse` command: list | run | report | data | sweep | theory. Thin: parses, calls the library, prints.
 
 Every expected failure prints `error: <one sentence>` and exits with code 2.
 """
@@ -141,6 +141,43 @@ def data(data_dir: DataDir = None):
             found = "not found (downloads on first use when online)"
         table.add_row(name, found, "yes" if name in SAMPLE_NAMES else "no")
     out.print(table)
+
+
+@app.command()
+def sweep(
+    space: Annotated[str, typer.Argument(help="A YAML/TOML search-space file, or a built-in space (leiden-a1/mlp).")],
+    results: Annotated[
+        Path | None, typer.Option(help="JSONL results file [default: runs/sweeps/<space>.jsonl].")
+    ] = None,
+    backend: Annotated[str, typer.Option(help="local: worker processes here; ray: Ray tasks.")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address; none starts a local Ray.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Trials at a time [default: one per 4 cores].")] = None,
+    threads: Annotated[int | None, typer.Option(help="Torch threads per trial [default: cores / workers].")] = None,
+    gpus_per_trial: Annotated[float, typer.Option(help="GPUs Ray reserves per trial (ray backend).")] = 0.0,
+    max_trials: Annotated[int | None, typer.Option(help="Run at most this many new trials, then stop.")] = None,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    data_dir: DataDir = None,
+    show: Annotated[int, typer.Option(help="Best trials to list at the end.")] = 10,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-trial lines.")] = False,
+):
+    """Run a hyper-parameter sweep; finished trials are kept, so a rerun resumes where it stopped."""
+    from dlcourse.sweep.command import sweep_command
+
+    sweep_command(
+        space,
+        results=results,
+        backend=backend,
+        address=address,
+        workers=workers,
+        threads=threads,
+        gpus_per_trial=gpus_per_trial,
+        max_trials=max_trials,
+        device=device,
+        data_dir=data_dir,
+        show=show,
+        quiet=quiet,
+        out=out,
+    )
 
 
 theory_app = typer.Typer(no_args_is_help=True, help="Calculators for the theory questions (fit3181-a1 Part 1).")

@@ -13,7 +13,8 @@ from dlcourse.train.history import History
 
 
 def learning_curves(histories: dict[str, History], title: str = "") -> Figure:
-    """Accuracy and loss against epoch: train (running mean over the epoch) dashed, test solid."""
+    """Accuracy and loss against epoch: train (running mean over the epoch) dashed, test solid, validation
+    (when recorded) dotted."""
     fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.8))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (label, history) in enumerate(histories.items()):
@@ -38,6 +39,9 @@ def learning_curves(histories: dict[str, History], title: str = "") -> Figure:
                     color=color,
                     label=f"{prefix}test",
                 )
+            if "val_acc" in history.last:
+                values = [v * scale for v in history.column(f"val_{metric}")]
+                ax.plot(epochs, values, ":s", ms=3, color=color, label=f"{prefix}validation")
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
     for ax in (ax_acc, ax_loss):

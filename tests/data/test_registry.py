@@ -71,7 +71,17 @@ def test_unknown_dataset_lists_known():
     with pytest.raises(UnknownName, match="mnist"):
         load("imagenet")
     with pytest.raises(DataNotFound):
-        load_sample("emnist-letters")
+        load_sample("stl10")
+
+
+def test_cifar10_sample_decodes_its_jpegs():
+    ds = load_sample("cifar10")
+    assert ds.x_train.shape == (5000, 32, 32, 3) and ds.x_test.shape == (1000, 32, 32, 3)
+    assert np.bincount(ds.y_train).tolist() == [500] * 10 and np.bincount(ds.y_test).tolist() == [100] * 10
+    # Natural colour photographs: mid-grey on average, all three channels differing.
+    assert 100 < ds.x_train.mean() < 140 and ds.x_train.std() > 50
+    assert np.abs(ds.x_train[..., 0].astype(int) - ds.x_train[..., 2]).mean() > 5
+    assert any("lossy" in note for note in ds.notes)
 
 
 def test_download_verifies_sha256(tmp_path):

@@ -1,4 +1,4 @@
-"""Every fit3181-a1 task in the quick profile, run once for the module, on the bundled Fashion-MNIST sample."""
+"""fit3181-a1 Parts 1 and 2 in the quick profile, run once for the module, on the bundled Fashion-MNIST sample."""
 
 import csv
 import json
@@ -25,7 +25,8 @@ def runs(tmp_path_factory):
         mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
         try:
             for task in select("fit3181-a1"):
-                run_task(task, profile="quick", runs_root=root, quiet=True)
+                if not task.name.startswith("3."):  # Part 3 has its own test module
+                    run_task(task, profile="quick", runs_root=root, quiet=True)
         finally:
             torch.set_num_threads(threads)
     return root / "fit3181-a1"

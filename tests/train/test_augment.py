@@ -74,3 +74,14 @@ def test_stays_on_the_device():
     x = distinct_images(16).cuda()
     out = flip_and_crop(2)(x, torch.Generator(device="cuda").manual_seed(0))
     assert out.device == x.device and out.shape == x.shape
+
+
+def test_constant_mode_crops_a_window_of_the_zero_padded_image():
+    x = distinct_images(64, c=2, h=6, w=5)
+    out = random_crop(x, torch.Generator().manual_seed(0), padding=2, mode="constant")
+    padded = F.pad(x, (2, 2, 2, 2))
+    for i in range(len(x)):
+        assert any(torch.equal(out[i], padded[i, :, t : t + 6, c : c + 5]) for t in range(5) for c in range(5)), (
+            f"image {i} is not a window of its zero-padded input"
+        )
+    assert (out == 0).any()  # black borders come in

@@ -135,3 +135,18 @@ def test_cosine_schedule_values_and_effect(mnist_small):
     assert cosine.meta["lr_schedule"] == "cosine"
     with pytest.raises(UnknownName, match="unknown lr schedule"):
         train_small(mnist_small, seed=0, lr_schedule="linear")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="the CUDA-graph fast path needs a CUDA device")
+@pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam"])
+def test_cuda_graph_follows_the_schedule_for_every_optimizer(mnist_small, optimizer):
+    """A graph replays the step it captured: a rate held as a Python float would stay at its first value."""
+    weights = {}
+    for fast in (False, True):
+        seed_everything(0)
+        model = mlp([784, 64, 10])
+        fit(model, *mnist_small, epochs=2, batch_size=50, lr=1e-2 if optimizer == "sgd" else 1e-3,
+            lr_schedule="cosine", optimizer=optimizer, device="cuda", seed=0, fast=fast, progress=False)  # fmt: skip
+        weights[fast] = [p.detach().float().cpu() for p in model.parameters()]
+    for a, b in zip(weights[False], weights[True], strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-3)

@@ -228,3 +228,58 @@ def read_cifar10_jpeg_npz(path: str | Path) -> Splits:
     except (OSError, ValueError) as exc:
         raise CorruptFile(f"{path} holds an undecodable JPEG: {exc}") from None
     return checked_splits(path, (x_train, parts["y_train"].astype(np.uint8), x_test, parts["y_test"].astype(np.uint8)))
+
+
+STL10_FILES = ("train_X.bin", "train_y.bin", "test_X.bin", "test_y.bin")
+_STL10_IMAGE_BYTES = 3 * 96 * 96
+
+
+def read_stl10(path: str | Path) -> Splits:
+    """Read STL-10's binary release: the `stl10_binary/` folder or `stl10_binary.tar.gz` itself.
+
+    Images are uint8, 3 x 96 x 96 each, written column-major (channel, then column, then row, as MATLAB
+    stores an H x W x C array); they are returned as N x 96 x 96 x 3 rows-first images. Labels are stored
+    as 1-10 and returned as 0-9. The tar is read as a stream, member by member, never extracted; only
+    the four labelled-split files are kept (not the 100,000 unlabelled images).
+    """
+    path = Path(path)
+    raw = _stl10_members_from_tar(path) if path.is_file() else _stl10_members_from_folder(path)
+    arrays = []
+    for split in ("train", "test"):
+        images, labels = raw[f"{split}_X.bin"], raw[f"{split}_y.bin"]
+        where = f"{path}:{split}_X.bin"
+        if len(images) % _STL10_IMAGE_BYTES:
+            raise CorruptFile(f"{where} holds {len(images)} bytes, not a whole number of 3x96x96 images")
+        x = np.frombuffer(images, dtype=np.uint8).reshape(-1, 3, 96, 96).transpose(0, 3, 2, 1)
+        y = np.frombuffer(labels, dtype=np.uint8)
+        if len(y) != len(x):
+            raise CorruptFile(f"{path}: {split} has {len(x)} images but {len(y)} labels")
+        if len(y) and (y.min() < 1 or y.max() > 10):
+            raise CorruptFile(f"{path}: STL-10 {split} labels run {y.min()}-{y.max()}, expected 1-10")
+        arrays += [np.ascontiguousarray(x), y.astype(np.int64) - 1]
+    return arrays[0], arrays[1], arrays[2], arrays[3]
+
+
+def _stl10_members_from_folder(folder: Path) -> dict[str, bytes]:
+    missing = [name for name in STL10_FILES if not (folder / name).is_file()]
+    if missing:
+        raise CorruptFile(f"{folder} lacks {', '.join(missing)}; the stl10_binary folder has {', '.join(STL10_FILES)}")
+    return {name: (folder / name).read_bytes() for name in STL10_FILES}
+
+
+def _stl10_members_from_tar(path: Path) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    try:
+        with tarfile.open(path, "r|*") as tar:  # a stream: the 2.6 GB archive is read once, front to back
+            for member in tar:
+                name = Path(member.name).name
+                if member.isfile() and name in STL10_FILES:
+                    found[name] = tar.extractfile(member).read()
+    except (tarfile.TarError, EOFError, OSError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise CorruptFile(f"{path} is not a readable STL-10 tar archive: {exc}") from None
+    missing = [name for name in STL10_FILES if name not in found]
+    if missing:
+        raise CorruptFile(f"{path} lacks {', '.join(missing)}; is it stl10_binary.tar.gz?")
+    return found

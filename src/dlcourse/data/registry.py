@@ -221,6 +221,47 @@ DATASETS.add(
     ),
 )
 
+
+def _find_stl10(folder: Path):
+    """The stl10_binary/ folder (in the folder or its stl10/ subfolder), or the release's tar.gz, decoded
+    once into the cache, since reading the 2.6 GB archive takes a while."""
+    for sub in (folder / "stl10_binary", folder / "stl10" / "stl10_binary", folder):
+        if (sub / "train_X.bin").is_file():
+            return formats.read_stl10(sub), sub, ()
+    for archive in (folder / "stl10_binary.tar.gz", folder / "stl10" / "stl10_binary.tar.gz"):
+        if archive.is_file():
+            decoded = fetch.cache_dir() / "stl10" / "stl10_binary.npz"
+            if decoded.is_file():
+                return formats.read_npz(decoded), archive, ()
+            arrays = formats.read_stl10(archive)
+            _save_npz(decoded, arrays)
+            return arrays, archive, ()
+    return None
+
+
+DATASETS.add(
+    "stl10",
+    DatasetSpec(
+        name="stl10",
+        classes=("airplane", "bird", "car", "cat", "deer", "dog", "horse", "monkey", "ship", "truck"),
+        find=_find_stl10,
+        expected=(
+            "the stl10_binary/ folder of the binary release (" + ", ".join(formats.STL10_FILES) + ") or "
+            "stl10_binary.tar.gz (in the folder or its stl10/ subfolder)"
+        ),
+        remote=(
+            # The authors publish no checksum; this sha256 of the 2,640,397,119-byte archive is the one
+            # other projects record for it (its MD5, 91f7769df0f17e558f3565bffb0c7dfb, is torchvision's).
+            fetch.RemoteFile(
+                "stl10_binary.tar.gz",
+                "f31fd99273a1acb8609c8db427cebb1de3f71de77758cdc0e22956e1289b9866",
+                ("http://ai.stanford.edu/~acoates/stl10/", "https://cs.stanford.edu/~acoates/stl10/"),
+            ),
+        ),
+        licence="STL-10, A. Coates, H. Lee and A. Y. Ng (AISTATS 2011), images from ImageNet; for research use.",
+    ),
+)
+
 EMNIST_LETTERS_FILES = tuple(
     f"emnist-letters-{split}-{kind}-ubyte" for split in ("train", "test") for kind in ("images-idx3", "labels-idx1")
 )

@@ -2,7 +2,10 @@
 
 from dlcourse.models.activations import ACTIVATIONS, activation
 from dlcourse.models.airbench import airbench
+from dlcourse.models.blocks import image_classifier
 from dlcourse.models.cnn import cnn
+from dlcourse.models.geron import geron_cnn, geron_mlp
+from dlcourse.models.init import INITS, initialize
 from dlcourse.models.mlp import mlp
 from dlcourse.models.multitask import MultiHead, multitask
 from dlcourse.models.params import count_parameters, parameter_counts
@@ -11,6 +14,7 @@ from dlcourse.models.resnet import resnet
 
 __all__ = [
     "ACTIVATIONS",
+    "INITS",
     "MODELS",
     "MultiHead",
     "activation",
@@ -18,6 +22,10 @@ __all__ = [
     "build",
     "cnn",
     "count_parameters",
+    "geron_cnn",
+    "geron_mlp",
+    "image_classifier",
+    "initialize",
     "mlp",
     "multitask",
     "parameter_counts",

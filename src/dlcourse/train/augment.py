@@ -23,29 +23,29 @@ def random_flip(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     return torch.where(flip.view(-1, 1, 1, 1), x.flip(3), x)
 
 
-def random_crop(x: torch.Tensor, generator: torch.Generator, padding: int = 2) -> torch.Tensor:
-    """Shift each image by up to `padding` pixels in each direction, filling the border by reflection.
+def random_crop(x: torch.Tensor, generator: torch.Generator, padding: int = 2, mode: str = "reflect") -> torch.Tensor:
+    """Shift each image by up to `padding` pixels in each direction: pad by `padding` and cut a random
+    H x W window, for the whole batch at once.
 
-    The same as padding by `padding` and cutting a random H x W window, done for the whole batch with one
-    gather. Reflection (airbench's choice) keeps the border free of the black bars zero padding adds.
+    `mode` fills the border: "reflect" (airbench's choice: no black bars) or "constant" (zeros: the
+    textbook CIFAR augmentation, black borders coming in).
     """
     if padding == 0:
         return x.clone()
     n, c, h, w = x.shape
-    padded = F.pad(x, (padding,) * 4, mode="reflect")
-    dy = torch.randint(0, 2 * padding + 1, (n, 1), device=x.device, generator=generator)
-    dx = torch.randint(0, 2 * padding + 1, (n, 1), device=x.device, generator=generator)
-    rows = (dy + torch.arange(h, device=x.device)).view(n, 1, h, 1)
-    cols = (dx + torch.arange(w, device=x.device)).view(n, 1, 1, w)
-    images = torch.arange(n, device=x.device).view(n, 1, 1, 1)
-    channels = torch.arange(c, device=x.device).view(1, c, 1, 1)
-    return padded[images, channels, rows, cols]
+    padded = F.pad(x, (padding,) * 4, mode=mode)
+    top = torch.randint(0, 2 * padding + 1, (n,), device=x.device, generator=generator)
+    left = torch.randint(0, 2 * padding + 1, (n,), device=x.device, generator=generator)
+    # Two gathers, rows then columns: about twice as fast on the CPU as one four-way advanced index.
+    rows = (top[:, None] + torch.arange(h, device=x.device)).view(n, 1, h, 1).expand(n, c, h, w + 2 * padding)
+    cols = (left[:, None] + torch.arange(w, device=x.device)).view(n, 1, 1, w).expand(n, c, h, w)
+    return padded.gather(2, rows).gather(3, cols)
 
 
-def flip_and_crop(padding: int = 2) -> Augment:
+def flip_and_crop(padding: int = 2, mode: str = "reflect") -> Augment:
     """The standard CIFAR-10 augmentation: a random flip, then a random crop of up to `padding` pixels."""
 
     def augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        return random_crop(random_flip(x, generator), generator, padding)
+        return random_crop(random_flip(x, generator), generator, padding, mode)
 
     return augment

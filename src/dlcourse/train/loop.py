@@ -5,7 +5,8 @@ and accuracy are summed on the device and read once per epoch (and at the progre
 An `augment` function (see `augment.py`) re-draws the whole training set on the device at the start of
 each epoch, into the same tensor, so the steps (graphed or not) keep reading from one place.
 On CUDA the step runs under bf16 autocast, convolution inputs are channels_last, and the step is a
-CUDA graph (see `steps.GraphedStep`) unless `fast=False`.
+CUDA graph (see `steps.GraphedStep`) unless `fast=False` or the step has a batch transform (augmentation,
+mixup, an adversary) or is SAM's two-pass step, which run eagerly.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -25,8 +26,10 @@ from dlcourse.train.augment import Augment
 from dlcourse.train.history import History
 from dlcourse.train.optim import make_optimizer
 from dlcourse.train.progress import EpochProgress
+from dlcourse.train.sam import SAM
 from dlcourse.train.schedule import lr_at, set_lr
-from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, autocast_for, count_correct
+from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, SamStep, autocast_for, count_correct
+from dlcourse.train.transforms import BatchTransform
 
 ArrayLike = np.ndarray | torch.Tensor
 Split = tuple[ArrayLike, ArrayLike]
@@ -34,7 +37,10 @@ Split = tuple[ArrayLike, ArrayLike]
 
 class Callback(Protocol):
     def on_epoch_end(self, history: History, model: nn.Module) -> bool | None:
-        """Called after each epoch's row is recorded; return True to stop training."""
+        """Called after each epoch's row is recorded; return True to stop training.
+
+        A callback may also define `on_train_end(history, model)`, called once after the last epoch.
+        """
 
 
 def to_device(split: Split, device: torch.device, channels_last: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
@@ -55,12 +61,14 @@ def fit(
     train: Split,
     test: Split | None = None,
     *,
+    val: Split | None = None,
     epochs: int,
     batch_size: int,
     lr: float = 1e-3,
     lr_schedule: str = "constant",
     optimizer: str | torch.optim.Optimizer = "adam",
     weight_decay: float = 0.0,
+    momentum: float = 0.9,
     loss_fn: LossFn = F.cross_entropy,
     correct_fn: CorrectFn = count_correct,
     device: str | torch.device = "cpu",
@@ -70,17 +78,25 @@ def fit(
     callbacks: Sequence[Callback] = (),
     progress: bool = True,
     label: str = "epoch",
-    val: Split | None = None,
     augment: Augment | None = None,
+    heads: Sequence[str] = (),
+    transform: BatchTransform | None = None,
+    sam_rho: float = 0.0,
 ) -> History:
     """Train `model` in place and return its per-epoch History.
 
     `train` and `test` are (x, y) arrays or tensors; labels are class indices (or one-hot rows).
     The same seed on the same device gives the same history. `fast` enables the CUDA-graph step on GPU.
-    `lr_schedule` is one of `schedule.SCHEDULES`, applied per step. `optimizer` is a name (built with `lr`
-    and `weight_decay`) or a ready optimizer over the model's parameters, whose groups keep their own rates:
-    the schedule scales each group's starting rate. `val` is scored after every epoch like `test`
-    (columns val_loss, val_acc). `augment(x, generator)` transforms the training images once per epoch.
+    `lr_schedule` is one of `schedule.SCHEDULES`, applied per step. `optimizer` is a name (built with `lr`,
+    `weight_decay` and `momentum`, SGD's and RMSprop's) or a ready optimizer over the model's parameters, whose
+    groups keep their own rates: the schedule scales each group's starting rate.
+    `val`, when given, is scored after every epoch like `test` (`val_loss`, `val_acc`: what early stopping
+    watches). `augment(x, generator)` transforms the training images once per epoch (see `augment.py`);
+    `transform(x, y, generator)` changes each training batch (see `transforms.py`: mixup, an adversary);
+    `sam_rho` > 0 wraps the optimiser in SAM with that radius (`sam.py`).
+    For a multi-head model, `heads` names the heads and `correct_fn` returns one count per head (e.g.
+    `count_correct_per_head`): each epoch row then has `train_acc_<head>` and `test_acc_<head>`, and
+    `train_acc` / `test_acc` are the mean over the heads.
     """
     device = torch.device(device)
     channels_last = device.type == "cuda" and _has_conv(model)
@@ -96,16 +112,23 @@ def fit(
     if isinstance(optimizer, torch.optim.Optimizer):
         opt = optimizer
     else:
-        opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay)
+        opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay, momentum)
+    if sam_rho:
+        opt = SAM(opt, sam_rho)
     steps_per_epoch = math.ceil(len(x) / batch_size)
     schedule = _scheduler(opt, lr_schedule, epochs * steps_per_epoch)
     generator = torch.Generator(device=device).manual_seed(seed)
-    sums = torch.zeros(2, dtype=torch.float64, device=device)
+    sums = torch.zeros(1 + max(1, len(heads)), dtype=torch.float64, device=device)
     model.train()
-    step: Callable[[torch.Tensor], None] = EagerStep(model, opt, loss_fn, correct_fn, x, y, sums, channels_last)
+    step_class = SamStep if sam_rho else EagerStep
+    step: Callable[[torch.Tensor], None] = step_class(
+        model, opt, loss_fn, correct_fn, x, y, sums, channels_last, transform, generator
+    )
     # A graph replays the rate it was captured with unless the rate is a device tensor (fused Adam's is).
     rates_in_graph = schedule is None or all(torch.is_tensor(g["lr"]) for g in opt.param_groups)
-    graphed = fast and device.type == "cuda" and len(x) >= batch_size and rates_in_graph
+    graphed = (
+        fast and device.type == "cuda" and len(x) >= batch_size and rates_in_graph and transform is None and not sam_rho
+    )
     if graphed:
         step = GraphedStep(step, batch_size)
     meta = dict(
@@ -117,10 +140,13 @@ def fit(
         epochs=epochs,
         seed=seed,
         cuda_graph=graphed,
+        transform=transform is not None,
+        sam_rho=sam_rho,
         train_size=len(x),
         test_size=len(test_xy[0]) if test_xy else 0,
         val_size=len(val_xy[0]) if val_xy else 0,
         augmented=augment is not None,
+        heads=list(heads),
     )
     history = History(meta=meta)
     eval_bs = eval_batch_size or (8192 if device.type == "cuda" else 2000)
@@ -131,15 +157,25 @@ def fit(
             before_step = (lambda i, offset=offset: schedule(offset + i)) if schedule else None
             seconds = _augment_epoch(augment, source, x, generator) if augment is not None else 0.0
             seconds += train_epoch(step, model, len(x), batch_size, generator, sums, bar, before_step)
-            row = _epoch_row(epoch, sums, len(x), seconds)
-            if val_xy is not None:
-                row["val_loss"], row["val_acc"] = evaluate(model, val_xy, eval_bs, loss_fn, correct_fn)
+            loss, accuracies = _means(sums, len(x))
+            if not math.isfinite(loss):
+                raise TrainingDiverged(f"the training loss became {loss} in epoch {epoch}; lower the learning rate")
+            row = {"epoch": epoch, **_loss_and_accuracies("train", loss, accuracies, heads)}
+            row |= {"seconds": seconds, "samples_per_s": len(x) / seconds}
             if test_xy is not None:
-                row["test_loss"], row["test_acc"] = evaluate(model, test_xy, eval_bs, loss_fn, correct_fn)
+                loss, accuracies = evaluate_heads(model, test_xy, eval_bs, loss_fn, correct_fn)
+                row |= _loss_and_accuracies("test", loss, accuracies, heads)
+            if val_xy is not None:
+                loss, accuracies = evaluate_heads(model, val_xy, eval_bs, loss_fn, correct_fn)
+                row |= _loss_and_accuracies("val", loss, accuracies, heads)
             history.append(**row)
             bar.end_epoch(row)
-            if any(cb.on_epoch_end(history, model) for cb in callbacks):
+            # Every callback sees every epoch (a list, not a short-circuiting any()).
+            if any([cb.on_epoch_end(history, model) for cb in callbacks]):
                 break
+    for cb in callbacks:
+        if (end := getattr(cb, "on_train_end", None)) is not None:
+            end(history, model)
     return history
 
 
@@ -171,17 +207,17 @@ def _augment_epoch(augment: Augment, source: torch.Tensor, x: torch.Tensor, gene
     return time.perf_counter() - start
 
 
-def _epoch_row(epoch: int, sums: torch.Tensor, n: int, seconds: float) -> dict[str, Any]:
-    train_loss, train_acc = (sums / n).tolist()
-    if not math.isfinite(train_loss):
-        raise TrainingDiverged(f"the training loss became {train_loss} in epoch {epoch}; lower the learning rate")
-    return {
-        "epoch": epoch,
-        "train_loss": train_loss,
-        "train_acc": train_acc,
-        "seconds": seconds,
-        "samples_per_s": n / seconds,
-    }
+def _means(sums: torch.Tensor, n: int) -> tuple[float, list[float]]:
+    """Summed loss and correct counts -> mean loss and accuracies (one per head)."""
+    loss, *accuracies = (sums / n).tolist()
+    return loss, accuracies
+
+
+def _loss_and_accuracies(split: str, loss: float, accuracies: list[float], heads: Sequence[str]) -> dict[str, float]:
+    row = {f"{split}_loss": loss, f"{split}_acc": sum(accuracies) / len(accuracies)}
+    if not heads:
+        return row
+    return row | {f"{split}_acc_{name}": acc for name, acc in zip(heads, accuracies, strict=True)}
 
 
 def train_epoch(
@@ -211,9 +247,8 @@ def train_epoch(
             before_step(i)
         step(perm[i * batch_size : (i + 1) * batch_size])
         if bar.enabled and (i + 1) % refresh == 0:
-            seen = min((i + 1) * batch_size, n)
-            loss, correct = sums.tolist()
-            bar.update(i + 1, loss / seen, correct / seen)
+            loss, accuracies = _means(sums, min((i + 1) * batch_size, n))
+            bar.update(i + 1, loss, sum(accuracies) / len(accuracies))
     _sync(device)
     return time.perf_counter() - start
 
@@ -226,32 +261,51 @@ def evaluate(
     correct_fn: CorrectFn = count_correct,
     device: str | torch.device | None = None,
 ) -> tuple[float, float]:
-    """Mean loss and accuracy over `data`, in eval mode (the model's mode is restored afterwards)."""
+    """Mean loss and accuracy over `data`, in eval mode (the model's mode is restored afterwards).
+
+    For a multi-head model (a `correct_fn` counting per head) the accuracy is the mean over the heads.
+    """
+    loss, accuracies = evaluate_heads(model, data, batch_size, loss_fn, correct_fn, device)
+    return loss, sum(accuracies) / len(accuracies)
+
+
+def evaluate_heads(
+    model: nn.Module,
+    data: Split,
+    batch_size: int = 2000,
+    loss_fn: LossFn = F.cross_entropy,
+    correct_fn: CorrectFn = count_correct,
+    device: str | torch.device | None = None,
+) -> tuple[float, list[float]]:
+    """Mean loss and the accuracy of each head (a one-element list for an ordinary classifier)."""
     device = torch.device(device) if device is not None else next(model.parameters()).device
     x, y = to_device(data, device, channels_last=device.type == "cuda" and _has_conv(model))
     was_training = model.training
     model.eval()
-    sums = torch.zeros(2, dtype=torch.float64, device=device)
+    sums = torch.zeros((), dtype=torch.float64, device=device)
     with torch.inference_mode(), autocast_for(device):
         for start in range(0, len(x), batch_size):
             xb, yb = x[start : start + batch_size], y[start : start + batch_size]
             out = model(xb)
-            sums += torch.stack([loss_fn(out, yb).double() * len(yb), correct_fn(out, yb).double()])
+            correct = correct_fn(out, yb).double().reshape(-1)
+            sums = sums + torch.cat([(loss_fn(out, yb).double() * len(yb)).reshape(1), correct])
     model.train(was_training)
-    loss, correct = (sums / len(x)).tolist()
-    return loss, correct
+    return _means(sums, len(x))
 
 
-def predict(model: nn.Module, x: ArrayLike, batch_size: int = 2000) -> torch.Tensor:
-    """Logits for every row of `x` (eval mode, no gradients), on the CPU."""
+def predict(model: nn.Module, x: ArrayLike, batch_size: int = 2000) -> torch.Tensor | tuple[torch.Tensor, ...]:
+    """Logits for every row of `x` (eval mode, no gradients), on the CPU; a tuple of them for a multi-head
+    model."""
     device = next(model.parameters()).device
     xt = torch.as_tensor(x).to(device, dtype=torch.float32)
     was_training = model.training
     model.eval()
     with torch.inference_mode(), autocast_for(device):
-        out = torch.cat([model(xt[i : i + batch_size]).float().cpu() for i in range(0, len(xt), batch_size)])
+        batches = [model(xt[i : i + batch_size]) for i in range(0, len(xt), batch_size)]
     model.train(was_training)
-    return out
+    if isinstance(batches[0], tuple):
+        return tuple(torch.cat([b[h].float().cpu() for b in batches]) for h in range(len(batches[0])))
+    return torch.cat([b.float().cpu() for b in batches])
 
 
 def _sync(device: torch.device) -> None:

@@ -52,6 +52,7 @@ class EpochProgress:
             return
         self._progress.remove_task(self._task)
         test = f"  test loss {row['test_loss']:.4f} acc {row['test_acc']:.2%}" if "test_acc" in row else ""
+        test += f"  val loss {row['val_loss']:.4f} acc {row['val_acc']:.2%}" if "val_acc" in row else ""
         console.print(
             f"{self.label} {int(row['epoch'])}: train loss {row['train_loss']:.4f} "
             f"acc {row['train_acc']:.2%}{test}  {row['seconds']:.1f} s, {row['samples_per_s']:,.0f} samples/s"

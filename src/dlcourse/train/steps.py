@@ -2,8 +2,9 @@
 
 `EagerStep` runs it as ordinary PyTorch. `GraphedStep` records the same step once as a CUDA graph and
 replays it, which removes the per-kernel launch cost that dominates small models (an MLP step at batch
-50 is ~30 kernel launches and almost no arithmetic). Both add the batch's summed loss and correct count
-to `sums` on the device, so nothing synchronises with the host inside an epoch.
+50 is ~30 kernel launches and almost no arithmetic). Both add the batch's summed loss and its correct
+count (one per head for a multi-head model) to `sums` on the device, so nothing synchronises with the host
+inside an epoch.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from contextlib import nullcontext
 import torch
 from torch import nn
 
+from dlcourse.train.sam import SAM, frozen_batchnorm_stats
+from dlcourse.train.transforms import BatchTransform
+
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 CorrectFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -22,6 +26,11 @@ def count_correct(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Correct top-1 predictions; one-hot or soft targets count their argmax as the label."""
     labels = target.argmax(1) if target.ndim == 2 else target
     return (logits.argmax(1) == labels).sum()
+
+
+def count_correct_per_head(outputs: tuple[torch.Tensor, ...], targets: torch.Tensor) -> torch.Tensor:
+    """Correct top-1 predictions of each head of a multi-head model; `targets` is N x heads (class indices)."""
+    return torch.stack([(logits.argmax(1) == targets[:, i]).sum() for i, logits in enumerate(outputs)])
 
 
 def autocast_for(device: torch.device):
@@ -42,17 +51,22 @@ class EagerStep:
         y: torch.Tensor,
         sums: torch.Tensor,
         channels_last: bool = False,
+        transform: BatchTransform | None = None,
+        generator: torch.Generator | None = None,
     ) -> None:
         self.model, self.optimizer, self.loss_fn, self.correct_fn = model, optimizer, loss_fn, correct_fn
         self.x, self.y, self.sums, self.channels_last = x, y, sums, channels_last
+        self.transform, self.generator = transform, generator
         # Once a graph owns the gradient tensors they must keep their addresses: zero them, never free them.
         self.set_to_none = True
 
     def batch(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        xb = self.x.index_select(0, idx)
+        xb, yb = self.x.index_select(0, idx), self.y.index_select(0, idx)
+        if self.transform is not None:
+            xb, yb = self.transform(xb, yb, self.generator)
         if self.channels_last:
             xb = xb.contiguous(memory_format=torch.channels_last)
-        return xb, self.y.index_select(0, idx)
+        return xb, yb
 
     def __call__(self, idx: torch.Tensor) -> None:
         self.optimizer.zero_grad(set_to_none=self.set_to_none)
@@ -60,14 +74,37 @@ class EagerStep:
 
     def forward_backward(self, idx: torch.Tensor) -> None:
         xb, yb = self.batch(idx)
-        with autocast_for(xb.device):
-            out = self.model(xb)
-            loss = self.loss_fn(out, yb)
+        out, loss = self.forward(xb, yb)
         loss.backward()
         self.optimizer.step()
-        with torch.no_grad():
-            batch_sums = torch.stack([loss.detach().double() * len(yb), self.correct_fn(out, yb).double()])
-            self.sums.add_(batch_sums)
+        self.record(out, loss, yb)
+
+    def forward(self, xb: torch.Tensor, yb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        with autocast_for(xb.device):
+            out = self.model(xb)
+            return out, self.loss_fn(out, yb)
+
+    @torch.no_grad()
+    def record(self, out: torch.Tensor, loss: torch.Tensor, yb: torch.Tensor) -> None:
+        correct = self.correct_fn(out, yb).double().reshape(-1)  # one count, or one per head
+        self.sums.add_(torch.cat([(loss.detach().double() * len(yb)).reshape(1), correct]))
+
+
+class SamStep(EagerStep):
+    """The two-pass SAM step (see `train.sam`): the loss and accuracy recorded are those of the first
+    pass, at the unperturbed weights; batch-norm running statistics are updated by that pass only."""
+
+    optimizer: SAM
+
+    def forward_backward(self, idx: torch.Tensor) -> None:
+        xb, yb = self.batch(idx)
+        out, loss = self.forward(xb, yb)
+        loss.backward()
+        self.optimizer.first_step(zero_grad=True)
+        with frozen_batchnorm_stats(self.model):
+            self.forward(xb, yb)[1].backward()
+        self.optimizer.second_step()
+        self.record(out, loss, yb)
 
 
 class GraphedStep:

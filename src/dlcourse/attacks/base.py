@@ -1,0 +1,56 @@
+"""The routine every attack shares: eval mode during the attack (restored afterwards), gradients of the loss
+with respect to the input, and the projection back into the L∞ ball and the [0, 1] pixel range."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from dlcourse.errors import InvalidSetting
+from dlcourse.train.steps import autocast_for
+
+
+class Attack:
+    """An untargeted L∞ attack on images in [0, 1] (any normalisation belongs inside the model).
+
+    `attack(model, x, y)` returns adversarial images x' with |x' - x| ≤ eps everywhere and 0 ≤ x' ≤ 1, as
+    a detached tensor. The model runs in eval mode while it is attacked (batch norm uses its running
+    statistics, dropout is off) and is put back in the mode it was found in. Subclasses write `perturb`.
+    """
+
+    def __init__(self, eps: float) -> None:
+        if eps <= 0:
+            raise InvalidSetting(f"an attack's eps must be greater than 0, got {eps}")
+        self.eps = eps
+
+    def __call__(
+        self, model: nn.Module, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
+        was_training = model.training
+        model.eval()
+        try:
+            with torch.enable_grad():
+                adv = self.perturb(model, x.detach(), y, generator)
+        finally:
+            model.train(was_training)
+        return adv.detach()
+
+    def perturb(
+        self, model: nn.Module, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator | None
+    ) -> torch.Tensor:
+        raise NotImplementedError
+
+    @staticmethod
+    def input_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """∇ₓ of the cross-entropy summed over the batch (a sum, not a mean: each image's gradient is then
+        its own loss's, with no 1/N that could underflow in bf16). Parameter gradients are not touched."""
+        x = x.detach().requires_grad_(True)
+        with autocast_for(x.device):
+            logits = model(x)
+        loss = F.cross_entropy(logits.float(), y, reduction="sum")
+        return torch.autograd.grad(loss, x)[0]
+
+    def project(self, x_adv: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """Back into the eps-ball around x, then into [0, 1]."""
+        return torch.clamp(x + torch.clamp(x_adv - x, -self.eps, self.eps), 0.0, 1.0)

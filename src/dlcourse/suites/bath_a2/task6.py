@@ -1,0 +1,142 @@
+"""bath-a2 Task 6, shared by 6.1 (single-task CNNs) and 6.2 (one hard-parameter-sharing network).
+
+Both tasks read the same images: task 1 is the item (10 classes), task 2 the brief's clothing group
+(3 classes: shoes, "gendered", uni-sex). The single-task networks are the multi-task network cut to one
+head, so the two can be compared layer for layer and parameter for parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from torch import nn
+
+from dlcourse.data import channels_first, scale_unit
+from dlcourse.data.dataset import Dataset
+from dlcourse.data.labels import FASHION_GROUPS, fashion_group
+from dlcourse.models import cnn, multitask, parameter_counts
+from dlcourse.settings import Settings, setting
+from dlcourse.suites.context import TaskContext
+from dlcourse.train import History, count_correct_per_head, evaluate, evaluate_heads
+from dlcourse.train.losses import weighted_task_loss
+from dlcourse.train.schedule import SCHEDULES
+
+TASK_NAMES = ("item", "group")
+CLASSES = {"item": 10, "group": len(FASHION_GROUPS)}
+
+
+@dataclass(frozen=True)
+class Task6Settings(Settings):
+    filters: tuple[int, ...] = setting((32, 64, 128), "conv filters, 3x3 'same', 2x2 max pooling after the first two")
+    shared_dense: int = setting(
+        3136, "the dense layer after flatten (brief: 3136; shared in 6.2; quick: 256, for a CPU)", min=1
+    )
+    head: tuple[int, ...] = setting((1024, 100), "dense layers of each task before its logits (brief: 1024, 100)")
+    epochs: int = setting(5, "passes over the training set (brief: e.g. 5)", min=1)
+    batch_size: int = setting(10, "images per Adam step (brief: e.g. 10)", min=1)
+    lr: float = setting(1e-3, "Adam learning rate (brief: e.g. 0.001)", gt=0)
+    lr_schedule: str = setting("constant", "constant (the brief's Adam) or cosine", choices=SCHEDULES)
+    train_size: int | None = setting(None, "class-balanced training images; none = all 60,000", min=10)
+    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
+
+
+@dataclass(frozen=True)
+class SingleTaskSettings(Task6Settings):
+    tune: bool = setting(False, "also run the FAQ's optional batch-size x learning-rate grid (on a validation split)")
+    tune_batch_sizes: tuple[int, ...] = setting((10, 50, 250), "batch sizes of the grid")
+    tune_lrs: tuple[float, ...] = setting((1e-3, 3e-4, 1e-4), "Adam learning rates of the grid")
+    tune_epochs: int = setting(2, "epochs per grid trial", min=1)
+
+
+@dataclass(frozen=True)
+class MultiTaskSettings(Task6Settings):
+    lambdas: tuple[float, ...] = setting((0.0, 0.25, 0.5, 0.75, 1.0), "task-1 loss weights (brief: 0, 0.5, 1 + two)")
+
+
+def fashion_tasks(ds: Dataset) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Images as N x 1 x 28 x 28 in [0, 1] and labels as N x 2 (item, group), for train and test."""
+
+    def split(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return channels_first(scale_unit(x)), np.stack([y, fashion_group(y)], axis=1)
+
+    return split(ds.x_train, ds.y_train), split(ds.x_test, ds.y_test)
+
+
+def single_task_cnn(s: Task6Settings, num_classes: int) -> nn.Sequential:
+    """6.1: conv [32, 64, 128] 3x3 'same' with pooling after the first two, then dense [3136, 1024, 100, N]."""
+    return cnn(
+        s.filters,
+        kernel_size=3,
+        padding="same",
+        pool_after=(0, 1),
+        dense=(s.shared_dense, *s.head),
+        num_classes=num_classes,
+    )
+
+
+def multitask_cnn(s: Task6Settings) -> nn.Module:
+    """6.2: the same convolutions and 3136 layer shared, then [1024, 100, 10] and [1024, 100, 3] heads."""
+    return multitask(s.filters, s.shared_dense, heads=[(*s.head, CLASSES[t]) for t in TASK_NAMES])
+
+
+def labels_of(split: tuple[np.ndarray, np.ndarray], task: str) -> tuple[np.ndarray, np.ndarray]:
+    return split[0], split[1][:, TASK_NAMES.index(task)]
+
+
+def fit_run(ctx: TaskContext, model: nn.Module, train, test, label: str, s: Any, **kwargs: Any) -> History:
+    return ctx.fit(
+        model,
+        train,
+        test,
+        label=label,
+        epochs=s.epochs,
+        batch_size=s.batch_size,
+        lr=s.lr,
+        lr_schedule=s.lr_schedule,
+        **kwargs,
+    )
+
+
+def single_task_rows(ctx: TaskContext, train, test) -> list[dict[str, Any]]:
+    """Train one network per task; one row each with accuracies, size and time."""
+    s: Task6Settings = ctx.settings
+    rows = []
+    for name in TASK_NAMES:
+        model = single_task_cnn(s, CLASSES[name])
+        history = fit_run(ctx, model, labels_of(train, name), labels_of(test, name), name, s)
+        ctx.run.history(name, history)
+        _, train_acc = evaluate(model, labels_of(train, name))
+        _, test_acc = evaluate(model, labels_of(test, name))
+        rows.append(
+            {
+                "task": name,
+                "classes": CLASSES[name],
+                "train_acc": round(train_acc, 4),
+                "test_acc": round(test_acc, 4),
+                "parameters": parameter_counts(model)["total"],
+                "train_seconds": round(sum(history.column("seconds")), 1),
+                "history": history,
+                "model": model,
+            }
+        )
+    return rows
+
+
+def multitask_row(ctx: TaskContext, lam: float, train, test) -> dict[str, Any]:
+    """Train the shared network with loss = lam * L(item) + (1 - lam) * L(group)."""
+    s: MultiTaskSettings = ctx.settings
+    model = multitask_cnn(s)
+    loss_fn = weighted_task_loss(lam)
+    kwargs = {"loss_fn": loss_fn, "correct_fn": count_correct_per_head, "heads": TASK_NAMES}
+    history = fit_run(ctx, model, train, test, f"lambda={lam:g}", s, **kwargs)
+    _, (item_acc, group_acc) = evaluate_heads(model, test, loss_fn=loss_fn, correct_fn=count_correct_per_head)
+    return {
+        "lambda": lam,
+        "item_test_acc": round(item_acc, 4),
+        "group_test_acc": round(group_acc, 4),
+        "parameters": parameter_counts(model)["total"],
+        "train_seconds": round(sum(history.column("seconds")), 1),
+        "history": history,
+    }

@@ -1,0 +1,152 @@
+"""fit3181-a1 Questions 3.5-3.7 and 3.10: augmentation with early stopping, mixup, and SAM, each compared with
+the same model trained without it (same spec, seed, data order and initial weights)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dlcourse.plots import learning_curves
+from dlcourse.settings import setting
+from dlcourse.suites.context import TaskContext
+from dlcourse.suites.fit3181_a1.part3_common import (
+    BEST_MODEL,
+    CnnSettings,
+    Images,
+    Trained,
+    best_spec,
+    comparison_row,
+    describe,
+    prepare,
+    save_model,
+    train_model,
+)
+from dlcourse.suites.registry import task
+
+QUICK = dict(width=8, epochs=2, batch_size=64, train_size=2000, test_size=500)
+
+
+def compare(
+    ctx: TaskContext, data: Images, spec: dict[str, Any], lr: float, variants: dict[str, dict[str, Any]], title: str
+) -> dict[str, tuple[Trained, dict[str, float]]]:
+    """Train each variant (keyword arguments of `train_model`), record the table, curves and histories, save
+    the variant with the best validation accuracy for later tasks, and return the results by name."""
+    results, rows = {}, []
+    for name, options in variants.items():
+        trained = train_model(ctx, data, spec, name, lr=lr, **options)
+        scores = trained.scores(data)
+        results[name] = (trained, scores)
+        ctx.run.history(name, trained.history)
+        rows.append(comparison_row(name, trained, scores))
+    ctx.run.table("comparison", rows, title=f"{title}: {describe(spec)}, lr {lr:g}")
+    histories = {name: trained.history for name, (trained, _) in results.items()}
+    ctx.run.figure("curves", learning_curves(histories, title), caption=f"{title}: learning curves")
+    best = max(results, key=lambda n: results[n][1]["val_acc"])
+    save_model(ctx, BEST_MODEL, results[best][0].model, spec, val_acc=results[best][1]["val_acc"], variant=best)
+    for key in ("val_acc", "test_acc"):
+        for name, (_, scores) in results.items():
+            ctx.run.metric(
+                f"{key}_{name.replace(' ', '_')}", scores[key], f"{key.replace('_acc', '')} accuracy, {name}"
+            )
+    return results
+
+
+def verdict(results: dict[str, tuple[Trained, dict[str, float]]], with_: str, without: str) -> str:
+    a, b = results[with_][1], results[without][1]
+    change = 100 * (a["test_acc"] - b["test_acc"])
+    gap_a, gap_b = (100 * (r["train_acc"] - r["val_acc"]) for r in (a, b))
+    return (
+        f"{with_[0].upper() + with_[1:]}: test {a['test_acc']:.2%} (validation {a['val_acc']:.2%}); {without}: test "
+        f"{b['test_acc']:.2%} (validation {b['val_acc']:.2%}), a change of {change:+.2f} points. The train-validation "
+        f"gap is {gap_a:.1f} points {with_} and {gap_b:.1f} {without}. One seed each: differences under about a "
+        "point are within seed noise."
+    )
+
+
+@dataclass(frozen=True)
+class AugmentSettings(CnnSettings):
+    epochs: int = setting(50, "most passes over the training set; early stopping usually ends sooner", min=1)
+    patience: int = setting(3, "stop after this many epochs without a better validation accuracy (brief 3.5)", min=1)
+
+
+@task(
+    "fit3181-a1/3.5-3.6",
+    "Data augmentation (random crop, flip) with early stopping, against no augmentation",
+    brief=AugmentSettings(),
+    quick=AugmentSettings(**QUICK | {"epochs": 4, "patience": 1}),
+)
+def task_3_5(ctx: TaskContext) -> None:
+    s: AugmentSettings = ctx.settings
+    data = prepare(ctx)
+    spec, lr, source = best_spec(ctx)
+    ctx.say(f"Model: {source}.")
+    variants = {"no augmentation": dict(patience=s.patience), "augmentation": dict(patience=s.patience, augment=True)}
+    results = compare(ctx, data, spec, lr, variants, "Augmentation with early stopping")
+    for name, (trained, _) in results.items():
+        stop = trained.stopper
+        ended = f"stopped after epoch {stop.stopped_epoch}" if stop.stopped_epoch else f"ran all {s.epochs} epochs"
+        ctx.say(
+            f"{name[0].upper() + name[1:]}: {ended}; the weights of epoch {stop.best_epoch} (best validation) "
+            "were restored."
+        )
+    ctx.say(
+        "Augmentation: each training batch is randomly shifted by up to 4 pixels (zero padding, then a random crop "
+        "of the original size) and half its images are mirrored left to right, on the device, per batch. Early "
+        f"stopping ends training once validation accuracy has not improved for {s.patience} epoch(s) in a row and "
+        "restores the best epoch's weights. " + verdict(results, "augmentation", "no augmentation")
+    )
+
+
+@dataclass(frozen=True)
+class MixupSettings(CnnSettings):
+    alpha: float = setting(0.2, "mixup's Beta(α, α) parameter (Zhang et al.: 0.2 on ImageNet, 1 on CIFAR-10)", gt=0)
+    augment: bool = setting(True, "crop-and-flip augmentation in both runs, as 3.5 found it (our choice)")
+
+
+@task(
+    "fit3181-a1/3.7",
+    "Mixup against no mixup",
+    brief=MixupSettings(),
+    quick=MixupSettings(**QUICK),
+)
+def task_3_7(ctx: TaskContext) -> None:
+    s: MixupSettings = ctx.settings
+    data = prepare(ctx)
+    spec, lr, source = best_spec(ctx)
+    ctx.say(f"Model: {source}; the weights of the best validation epoch are kept in both runs.")
+    base = dict(augment=s.augment, keep_best=True)
+    variants = {"no mixup": base, "mixup": base | {"mixup_alpha": s.alpha}}
+    results = compare(ctx, data, spec, lr, variants, f"Mixup (α = {s.alpha:g})")
+    ctx.say(
+        f"Mixup trains on λx_i + (1-λ)x_j with targets λy_i + (1-λ)y_j, one λ ~ Beta({s.alpha:g}, {s.alpha:g}) per "
+        "batch and j a shuffled partner in the same batch. Its training accuracy (against the larger of the two "
+        "labels) and loss are not comparable with the plain run's. " + verdict(results, "mixup", "no mixup")
+    )
+
+
+@dataclass(frozen=True)
+class SamSettings(CnnSettings):
+    rho: float = setting(0.05, "SAM's neighbourhood radius ρ (Foret et al.: 0.05 for CIFAR-10)", gt=0)
+    augment: bool = setting(True, "crop-and-flip augmentation in both runs (our choice)")
+
+
+@task(
+    "fit3181-a1/3.10",
+    "SAM (sharpness-aware minimisation) against the base optimiser",
+    brief=SamSettings(),
+    quick=SamSettings(**QUICK),
+)
+def task_3_10(ctx: TaskContext) -> None:
+    s: SamSettings = ctx.settings
+    data = prepare(ctx)
+    spec, lr, source = best_spec(ctx)
+    ctx.say(f"Model: {source}; Adam is the base optimiser; the best validation epoch's weights are kept.")
+    base = dict(augment=s.augment, keep_best=True)
+    results = compare(ctx, data, spec, lr, {"Adam": base, "SAM": base | {"sam_rho": s.rho}}, f"SAM (ρ = {s.rho:g})")
+    seconds = {name: trained.history.mean_epoch_seconds() for name, (trained, _) in results.items()}
+    ctx.say(
+        "SAM (train.sam.SAM, written by hand) first climbs to w + ρg/||g|| (first_step), takes the gradient there, "
+        "then returns to w and lets Adam step with it (second_step); batch-norm running statistics are updated in "
+        f"the first pass only. Each step costs two forward-backward passes: {seconds['SAM']:.1f} s per epoch "
+        f"against {seconds['Adam']:.1f} s. " + verdict(results, "SAM", "Adam")
+    )

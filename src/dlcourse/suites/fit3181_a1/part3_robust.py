@@ -1,0 +1,220 @@
+"""fit3181-a1 Questions 3.8 and 3.9: FGSM, PGD and MIM against the best model, then PGD adversarial training,
+with the robust model saved to ./models and scored again after reloading it."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from dlcourse import atomic
+from dlcourse.attacks import FGSM, MIM, PGD, Attack, RobustAccuracy, robust_accuracy
+from dlcourse.plots_attacks import attacked_images
+from dlcourse.runs import load_json
+from dlcourse.settings import setting
+from dlcourse.suites.context import TaskContext
+from dlcourse.suites.fit3181_a1.part3_common import (
+    CnnSettings,
+    Images,
+    best_saved_model,
+    best_spec,
+    build,
+    pct,
+    prepare,
+    save_model,
+    train_model,
+)
+from dlcourse.suites.registry import task
+
+QUICK = dict(width=8, epochs=2, batch_size=64, train_size=2000, test_size=500)
+NAMES = ("clean", "FGSM", "PGD", "MIM")
+
+
+@dataclass(frozen=True)
+class AttackSettings(CnnSettings):
+    eps: float = setting(0.0313, "L∞ radius on [0, 1] pixels, about 8/255 (brief 3.8)", gt=0)
+    steps: int = setting(20, "PGD and MIM iterations k (brief 3.8)", min=1)
+    step_size: float = setting(0.002, "PGD and MIM step η (brief 3.8)", gt=0)
+    attack_size: int | None = setting(None, "test images attacked (a seeded random subset); none = all", min=10)
+    shown: int = setting(20, "random clean test images in the figure, with their attacked versions (brief 3.8)", min=1)
+
+
+def attacks(s: AttackSettings) -> dict[str, Attack | None]:
+    """The brief's three attacks at its eps, k and η; PGD starts at a random point of the ball (Madry et al.)."""
+    return {
+        "clean": None,
+        "FGSM": FGSM(s.eps),
+        "PGD": PGD(s.eps, s.steps, s.step_size),
+        "MIM": MIM(s.eps, s.steps, s.step_size),
+    }
+
+
+def attack_subset(ctx: TaskContext, data: Images) -> tuple[np.ndarray, np.ndarray]:
+    s: AttackSettings = ctx.settings
+    x, y = data.test
+    if s.attack_size is None or s.attack_size >= len(y):
+        return x, y
+    pick = np.sort(np.random.default_rng(ctx.seed).choice(len(y), s.attack_size, replace=False))
+    return x[pick], y[pick]
+
+
+def robust_scores(ctx: TaskContext, model: nn.Module, data: Images) -> dict[str, tuple[float, float]]:
+    """{attack: (accuracy, seconds)} on the attack subset of the test set."""
+    test = attack_subset(ctx, data)
+    out = {}
+    for name, attack in attacks(ctx.settings).items():
+        start = time.perf_counter()
+        generator = torch.Generator(device=ctx.device).manual_seed(ctx.seed)
+        out[name] = (
+            robust_accuracy(model.to(ctx.device), attack, test, generator=generator),
+            time.perf_counter() - start,
+        )
+    return out
+
+
+def standard_model(ctx: TaskContext, data: Images) -> tuple[nn.Module, str]:
+    """The best model the earlier tasks saved, or one trained here (augmented, best epoch kept) if none did."""
+    found = best_saved_model(ctx, data)
+    if found is not None:
+        model, _, source = found
+        return model.to(ctx.device), source
+    spec, lr, source = best_spec(ctx)
+    trained = train_model(ctx, data, spec, "standard", lr=lr, augment=True, keep_best=True)
+    return trained.model, f"{source}, trained here with augmentation (no earlier task saved a model)"
+
+
+@task(
+    "fit3181-a1/3.8",
+    "FGSM, PGD and MIM attacks on the best model: robust accuracy and attacked images",
+    brief=AttackSettings(),
+    quick=AttackSettings(**QUICK | {"attack_size": 200}),
+)
+def task_3_8(ctx: TaskContext) -> None:
+    s: AttackSettings = ctx.settings
+    data = prepare(ctx)
+    model, source = standard_model(ctx, data)
+    ctx.say(f"Attacked model: {source}.")
+    scores = robust_scores(ctx, model, data)
+    n = len(attack_subset(ctx, data)[1])
+    steps, sizes = {"clean": 0, "FGSM": 1}, {"clean": 0, "FGSM": s.eps}
+    rows = [{"attack": name, "eps": 0 if name == "clean" else s.eps, "steps": steps.get(name, s.steps),
+             "step size": sizes.get(name, s.step_size), "accuracy (%)": pct(acc), "seconds": round(sec, 1)}
+            for name, (acc, sec) in scores.items()]  # fmt: skip
+    ctx.run.table("robust", rows, title=f"Accuracy on {n:,} test images, clean and under attack (L∞)")
+    for name, (acc, _) in scores.items():
+        ctx.run.metric(f"{name.lower()}_acc", acc, f"{name} accuracy" if name == "clean" else f"accuracy under {name}")
+    show(ctx, model, data)
+    ctx.say(
+        f"Clean accuracy {scores['clean'][0]:.2%}; under FGSM {scores['FGSM'][0]:.2%}, PGD-{s.steps} "
+        f"{scores['PGD'][0]:.2%}, MIM-{s.steps} {scores['MIM'][0]:.2%} (eps {s.eps}, η {s.step_size}). A change of "
+        f"at most {s.eps * 255:.0f}/255 per pixel, invisible in the figure, is enough to flip most predictions of a "
+        "model trained only on clean images. The iterative attacks, which follow the loss over "
+        f"{s.steps} small steps, are at least as strong as FGSM's single step of size eps."
+    )
+
+
+def show(ctx: TaskContext, model: nn.Module, data: Images) -> None:
+    """The brief's figure: random clean test images, their attacked versions, and the predictions."""
+    s: AttackSettings = ctx.settings
+    rng = np.random.default_rng(ctx.seed + 1)
+    pick = np.sort(rng.choice(len(data.test[1]), size=min(s.shown, len(data.test[1])), replace=False))
+    x = torch.as_tensor(data.test[0][pick]).to(ctx.device)
+    y = torch.as_tensor(data.test[1][pick]).to(ctx.device)
+    images, predictions = {}, {}
+    generator = torch.Generator(device=ctx.device).manual_seed(ctx.seed)
+    model.eval()
+    for name, attack in attacks(s).items():
+        adv = x if attack is None else attack(model, x, y, generator)
+        with torch.no_grad():
+            predictions[name] = model(adv).argmax(1).cpu().numpy()
+        images[name] = adv.cpu().numpy().transpose(0, 2, 3, 1)
+    ctx.run.array("shown", indices=pick, labels=data.test[1][pick], **{f"images_{k}": v for k, v in images.items()},
+                  **{f"predicted_{k}": v for k, v in predictions.items()})  # fmt: skip
+    fig = attacked_images(images, predictions, data.test[1][pick], data.dataset.classes)
+    ctx.run.figure("attacked", fig, caption=f"{len(pick)} random test images: clean, then FGSM, PGD and MIM versions; "
+                   "titles are predictions (green right, red wrong)")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RobustSettings(AttackSettings):
+    epochs: int = setting(30, "passes of adversarial training (our choice)", min=1)
+    train_steps: int = setting(10, "PGD iterations when training (brief 3.9: k = 10)", min=1)
+    train_step_size: float = setting(0.002, "PGD step when training (brief 3.9: η = 0.002)", gt=0)
+    augment: bool = setting(True, "crop-and-flip augmentation before the attack (our choice)")
+    robust_val_size: int = setting(
+        1000, "validation images scored under PGD after every epoch to pick the best", min=10
+    )
+    models_dir: str = setting("models", "folder the robust model's state_dict is saved to (brief 3.9: ./models)")
+
+
+@task(
+    "fit3181-a1/3.9",
+    "PGD adversarial training; the robust model saved to ./models, reloaded and attacked",
+    brief=RobustSettings(),
+    quick=RobustSettings(**QUICK | {"epochs": 1, "attack_size": 200, "robust_val_size": 100, "train_size": 600}),
+)
+def task_3_9(ctx: TaskContext) -> None:
+    s: RobustSettings = ctx.settings
+    data = prepare(ctx)
+    before, before_source = scores_before(ctx, data)
+    spec, lr, source = best_spec(ctx)
+    ctx.say(f"Adversarially trained model: {source}, trained from scratch.")
+    val = tuple(a[: s.robust_val_size] for a in data.val)
+    watch = RobustAccuracy(PGD(s.eps, s.train_steps, s.train_step_size), val, seed=ctx.seed)
+    trained = train_model(ctx, data, spec, "adversarial", lr=lr, augment=s.augment, keep_best=True,
+                          monitor="val_robust_acc", adversary=PGD(s.eps, s.train_steps, s.train_step_size),
+                          callbacks=(watch,))  # fmt: skip
+    ctx.run.history("adversarial", trained.history)
+    path = save_state_dict(trained.model, Path(s.models_dir) / "robust_model.pt")
+    save_model(ctx, "robust_model", trained.model, spec, val_robust_acc=trained.stopper.best)
+    reloaded = build(spec, data)
+    reloaded.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+    after = {name: acc for name, (acc, _) in robust_scores(ctx, reloaded, data).items()}
+    rows = [{"accuracy on": name if name == "clean" else f"{name}" + ("" if name == "FGSM" else f"-{s.steps}"),
+             "standard model (%)": pct(before[name]), "adversarially trained (%)": pct(after[name]),
+             "change (points)": round(100 * (after[name] - before[name]), 2)} for name in NAMES]  # fmt: skip
+    n = len(attack_subset(ctx, data)[1])
+    ctx.run.table("robust", rows, title=f"Before and after PGD adversarial training, {n:,} test images")
+    for name in NAMES:
+        ctx.run.metric(f"{name.lower()}_acc", after[name], f"robust model, {name}")
+    ctx.run.metric(
+        "seconds", round(trained.seconds, 1), f"adversarial training seconds ({trained.history.meta['device']})"
+    )
+    ctx.say(
+        f"Adversarial training (Madry et al.): every batch is replaced by its PGD-{s.train_steps} version (eps "
+        f"{s.eps}, η {s.train_step_size}, random start) before the update; after each epoch PGD-{s.train_steps} "
+        f"accuracy on {len(val[1]):,} validation images is measured and the best epoch "
+        f"({trained.stopper.best_epoch}, {trained.stopper.best:.2%}) is kept. Its state_dict was saved to {path} and "
+        "loaded back with torch.load(weights_only=True) into a fresh model before the scores here. The standard model "
+        f"is {before_source}. Clean accuracy {before['clean']:.2%} → {after['clean']:.2%}; PGD-{s.steps} "
+        f"{before['PGD']:.2%} → {after['PGD']:.2%}; MIM-{s.steps} {before['MIM']:.2%} → {after['MIM']:.2%}; FGSM "
+        f"{before['FGSM']:.2%} → {after['FGSM']:.2%}: robustness is bought with some clean accuracy."
+    )
+    if data.name == "CIFAR-10":
+        met = after["PGD"] >= 0.40 and after["clean"] >= 0.75
+        ctx.say(
+            f"Goal on CIFAR-10 (PGD-20 ≥ 40% with clean ≥ 75%): {'met' if met else 'not met'} "
+            f"({after['PGD']:.2%} and {after['clean']:.2%})."
+        )
+
+
+def scores_before(ctx: TaskContext, data: Images) -> tuple[dict[str, float], str]:
+    """3.8's accuracies when it ran with this profile, else those of the standard model attacked here."""
+    folder = ctx.earlier_run("3.8")
+    metrics = load_json(folder / "metrics.json") if folder else None
+    if metrics and all(f"{name.lower()}_acc" in metrics for name in NAMES):
+        return {name: metrics[f"{name.lower()}_acc"] for name in NAMES}, "the model 3.8 attacked (its numbers)"
+    model, source = standard_model(ctx, data)
+    return {name: acc for name, (acc, _) in robust_scores(ctx, model, data).items()}, source
+
+
+def save_state_dict(model: nn.Module, path: Path) -> Path:
+    """The model's state_dict alone (tensors, on the CPU), written atomically."""
+    buf = io.BytesIO()
+    torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, buf)
+    return atomic.write_bytes(path, buf.getvalue())

@@ -1,0 +1,145 @@
+"""fit3181-a1 Part 3 end to end, in the brief's order, on the bundled CIFAR-10 sample (the STL-10 fallback),
+with the quick profile shrunk further so the ten tasks take seconds."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from dlcourse.models import image_classifier
+from dlcourse.suites import select
+from dlcourse.suites.fit3181_a1.part3_cnn import grid
+from dlcourse.suites.runner import run_task
+
+TINY = {"width": 4, "epochs": 1, "batch_size": 50, "train_size": 400, "test_size": 100, "attack_size": 40,
+        "robust_val_size": 20, "steps": 5, "train_steps": 2, "shown": 6, "patience": 1}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    models = tmp_path_factory.mktemp("models")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny models train faster on one thread than on several competing for cores
+    with pytest.MonkeyPatch.context() as mp:  # offline and without user data, as conftest does per test
+        mp.setenv("DLCOURSE_OFFLINE", "1")
+        mp.delenv("DLCOURSE_DATA", raising=False)
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        try:
+            for task in select("fit3181-a1"):
+                if task.name.startswith("3."):
+                    overrides = TINY | {"models_dir": str(models), "epochs": 2 if task.name == "3.5-3.6" else 1}
+                    run_task(task, profile="quick", runs_root=root, quiet=True, overrides=overrides)
+        finally:
+            torch.set_num_threads(threads)
+    return root / "fit3181-a1", models
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def notes(folder):
+    return " ".join(e["text"] for e in json.loads((folder / "manifest.json").read_text()) if e["kind"] == "note")
+
+
+def metrics(folder):
+    return json.loads((folder / "metrics.json").read_text())
+
+
+TASKS = ("3.1", "3.2", "3.3", "3.4", "3.5-3.6", "3.7", "3.8", "3.9", "3.10")
+
+
+def test_every_task_ran_on_cifar10_and_says_so(runs):
+    root, _ = runs
+    assert [t.name for t in select("fit3181-a1") if t.name.startswith("3.")] == list(TASKS)
+    for task in TASKS:
+        text = notes(root / task)
+        assert "STL-10 was not found" in text and "runs on CIFAR-10 instead" in text, task
+        assert "cifar10: 360 train" not in text  # the validation split comes out of the 400 training images
+        assert "400 train / 100 test" in text
+
+
+def test_baseline_curve_and_observation(runs):
+    folder = runs[0] / "3.1"
+    assert (folder / "curves.png").is_file()
+    history = json.loads((folder / "history.json").read_text())["default"]
+    assert {"train_acc", "val_acc", "test_acc", "val_loss"} <= set(history["rows"][0])
+    assert any(word in notes(folder) for word in ("overfits", "underfits", "learns well"))
+    assert 0.0 <= metrics(folder)["val_acc"] <= 1.0
+
+
+def test_specs_and_skip_comparison(runs):
+    specs = rows(runs[0] / "3.2" / "specs.csv")
+    assert [(r["num_blocks"], r["use_skip"]) for r in specs] == [
+        ("2", "True"), ("2", "False"), ("3", "True"), ("3", "False"), ("4", "True"), ("4", "False")
+    ]  # fmt: skip
+    # A skip adds the 1x1 projections where the width changes: more parameters than the plain block.
+    for skip, plain in zip(specs[::2], specs[1::2], strict=True):
+        assert int(skip["parameters"]) > int(plain["parameters"])
+    skip = rows(runs[0] / "3.3" / "skip.csv")
+    assert [r["model"] for r in skip] == ["skip", "no skip"]
+    assert "Skip: The model" in notes(runs[0] / "3.3") and (runs[0] / "3.3" / "curves.png").is_file()
+
+
+def test_grid_is_the_twelve_trials_and_the_best_is_the_top_validation_row(runs):
+    assert len(grid((2, 3, 4), (True, False), (1e-3, 1e-4))) == 12
+    folder = runs[0] / "3.4"
+    trials = rows(folder / "grid.csv")
+    combos = {(int(r["num_blocks"]), r["use_skip"] == "True", float(r["lr"])) for r in trials}
+    assert combos == {(b, k, lr) for b in (2, 3, 4) for k in (True, False) for lr in (1e-3, 1e-4)}
+    best = json.loads((folder / "best.json").read_text())
+    top = max(trials, key=lambda r: float(r["val acc (%)"]))
+    assert (best["spec"]["num_blocks"], best["spec"]["use_skip"], best["lr"]) == (
+        int(top["num_blocks"]), top["use_skip"] == "True", float(top["lr"])
+    )  # fmt: skip
+    assert metrics(folder)["best_test_acc"] == best["test_acc"]
+    # Later tasks train the spec the grid chose.
+    for task in ("3.5-3.6", "3.7", "3.10"):
+        assert "the grid search's best (3.4)" in notes(runs[0] / task)
+
+
+def test_with_and_without_tables(runs):
+    for task, names in (("3.5-3.6", ["no augmentation", "augmentation"]), ("3.7", ["no mixup", "mixup"]),
+                        ("3.10", ["Adam", "SAM"])):  # fmt: skip
+        table = rows(runs[0] / task / "comparison.csv")
+        assert [r["model"] for r in table] == names
+        assert (runs[0] / task / "best_model.pt").is_file()
+    assert "restored" in notes(runs[0] / "3.5-3.6")
+    sam = json.loads((runs[0] / "3.10" / "history.json").read_text())["SAM"]
+    assert sam["meta"]["sam_rho"] == 0.05
+
+
+def test_attacks_on_the_best_saved_model(runs):
+    folder = runs[0] / "3.8"
+    assert "Attacked model: task" in notes(folder)
+    table = {r["attack"]: float(r["accuracy (%)"]) for r in rows(folder / "robust.csv")}
+    assert list(table) == ["clean", "FGSM", "PGD", "MIM"]
+    assert table["PGD"] <= table["clean"] and table["MIM"] <= table["clean"]
+    shown = np.load(folder / "shown.npz")
+    clean = shown["images_clean"]
+    assert clean.shape == (6, 32, 32, 3)
+    for name in ("FGSM", "PGD", "MIM"):
+        assert np.abs(shown[f"images_{name}"] - clean).max() <= 0.0313 + 1e-6
+        assert shown[f"predicted_{name}"].shape == (6,)
+    assert (folder / "attacked.png").is_file()
+
+
+def test_robust_model_is_saved_as_a_state_dict_and_reloads(runs):
+    root, models = runs
+    folder = root / "3.9"
+    state = torch.load(models / "robust_model.pt", weights_only=True)
+    assert all(torch.is_tensor(v) for v in state.values())
+    spec = json.loads((root / "3.4" / "best.json").read_text())["spec"]
+    model = image_classifier(**spec)
+    model.load_state_dict(state)  # strict: the saved keys are exactly the model's
+    table = rows(folder / "robust.csv")
+    assert [r["accuracy on"] for r in table] == ["clean", "FGSM", "PGD-5", "MIM-5"]
+    m = metrics(folder)
+    assert {"clean_acc", "fgsm_acc", "pgd_acc", "mim_acc"} <= set(m)
+    history = json.loads((folder / "history.json").read_text())["adversarial"]
+    assert "val_robust_acc" in history["rows"][0] and history["meta"]["transform"]
+    assert "weights_only=True" in notes(folder) and "Goal on CIFAR-10" in notes(folder)

@@ -1,0 +1,84 @@
+"""leiden-a1/1 in the quick profile on the bundled samples, run once for the module."""
+
+import csv
+import json
+
+import pytest
+import torch
+
+from dlcourse.errors import InvalidSetting
+from dlcourse.suites import select
+from dlcourse.suites.leiden_a1.sweep_task import SweepSettings, cnn_space, mlp_space
+from dlcourse.suites.runner import run_task
+from dlcourse.sweep import read_results
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("runs")
+    threads = torch.get_num_threads()
+    with pytest.MonkeyPatch.context() as mp:  # offline and without user data, as conftest does per test
+        mp.setenv("DLCOURSE_OFFLINE", "1")
+        mp.delenv("DLCOURSE_DATA", raising=False)
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        try:
+            run_task(select("leiden-a1/1")[0], profile="quick", runs_root=root, quiet=True)
+        finally:
+            torch.set_num_threads(threads)
+    return root / "leiden-a1"
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def notes(folder):
+    return " ".join(e["text"] for e in json.loads((folder / "manifest.json").read_text()) if e["kind"] == "note")
+
+
+def test_searches_are_ranked_by_validation_accuracy_and_plotted(run):
+    quick = select("leiden-a1/1")[0].profiles["quick"]
+    for net, trials in (("mlp", quick.mlp_trials), ("cnn", quick.cnn_trials)):
+        table = rows(run / "1" / f"{net}_trials.csv")
+        assert len(table) == trials
+        accs = [float(r["val acc (%)"]) for r in table]
+        assert accs == sorted(accs, reverse=True)
+        assert {"init", "activation", "optimizer", "regularisation"} <= set(table[0])
+        assert rows(run / "1" / f"{net}_top.csv") == table[: quick.top]
+        assert (run / "1" / f"{net}_marginals.png").is_file()
+        # The records stream to a results file kept outside the run folder, so a killed run resumes.
+        records = read_results(run / "1.trials" / f"{net}.jsonl")
+        assert len(records) == trials and all(r["config"]["holdout"] == 0.1 for r in records)
+
+
+def test_top_settings_are_retrained_on_both_datasets(run):
+    quick = select("leiden-a1/1")[0].profiles["quick"]
+    table = rows(run / "1" / "transfer.csv")
+    assert [(r["network"], r["rank"]) for r in table] == [(n, str(k)) for n in ("MLP", "CNN") for k in range(1, 3)]
+    top_mlp = rows(run / "1" / "mlp_top.csv")[0]
+    assert float(table[0]["fashion-mnist val acc (%)"]) == float(top_mlp["val acc (%)"])
+    finals = read_results(run / "1.trials" / "final.jsonl")
+    assert len(finals) == 2 * 2 * quick.top and all(r["config"]["holdout"] == 0 for r in finals)
+    assert {r["config"]["dataset"] for r in finals} == {"fashion-mnist", "cifar10"}
+    assert "CIFAR-10 here is the bundled sample" in notes(run / "1")  # no full CIFAR-10 on disk here
+    metrics = json.loads((run / "1" / "metrics.json").read_text())
+    assert 0.1 < metrics["best_mlp_test_acc"] <= 1 and metrics["trial_seconds"] > 0
+    assert (run / "1" / "transfer.png").is_file()
+
+
+def test_the_brief_spaces_hold_the_books_networks():
+    brief = SweepSettings()
+    mlp = [t.config for t in mlp_space(brief).trials()]
+    cnn = [t.config for t in cnn_space(brief).trials()]
+    assert len(mlp) == brief.mlp_trials and len(cnn) == brief.cnn_trials
+    assert all(c["holdout"] == 0.1 and c["train_size"] is None and c["source"] == "full" for c in mlp + cnn)
+    assert {tuple(c["hidden"]) for c in mlp} >= {(300, 100)} and {tuple(c["filters"]) for c in cnn} >= {(64, 128, 256)}
+
+
+def test_unknown_network_is_rejected(tmp_path):
+    with pytest.raises(InvalidSetting, match="networks takes mlp and/or cnn"):
+        run_task(
+            select("leiden-a1/1")[0], profile="quick", runs_root=tmp_path, quiet=True, overrides={"networks": "rnn"}
+        )
+    assert not (tmp_path / "leiden-a1" / "1").exists()

@@ -1,0 +1,45 @@
+import pytest
+
+from dlcourse.cli import main
+from dlcourse.sweep import read_results
+
+SPACE = """
+method: grid
+fixed: {source: sample, train_size: 200, model: geron_mlp, hidden: [8], epochs: 1}
+params:
+  activation: [relu, tanh]
+  optimizer: [{optimizer: sgd, lr: 5e-2}, {optimizer: adam, lr: 1e-3}]
+"""
+
+
+def run_cli(args, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    captured = capsys.readouterr()
+    return info.value.code, captured.out, captured.err
+
+
+def test_sweep_command_stops_and_resumes(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tiny.yaml").write_text(SPACE)
+    code, out, _ = run_cli(["sweep", "tiny.yaml", "--max-trials", "3", "--workers", "1", "--threads", "1"], capsys)
+    assert code == 0 and "3 of 4 trials finished" in out
+    results = tmp_path / "runs" / "sweeps" / "tiny.jsonl"
+    assert len(read_results(results)) == 3
+    code, out, _ = run_cli(["sweep", "tiny.yaml", "--workers", "1", "--threads", "1", "-q"], capsys)
+    assert code == 0 and "4 of 4 trials finished" in out and "best 4 of 4" in out
+    assert len(read_results(results)) == 4
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["sweep", "no-such-space"], "unknown search space"),
+        (["sweep", "missing.yaml"], "no search-space file"),
+        (["sweep", "leiden-a1/mlp", "--backend", "slurm"], "unknown backend"),
+    ],
+)
+def test_bad_sweeps_are_one_line_and_exit_2(args, words, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(args, capsys)
+    assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1 and words in err, err
