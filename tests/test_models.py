@@ -8,9 +8,10 @@ SPECS = {
     "mlp": dict(sizes=[784, 32, 16, 10]),
     "cnn": dict(filters=[4, 8], kernel_size=3, strides=[1, 2], pool_after=[0], dense=[16]),
     "multitask": dict(filters=[4, 8, 8], shared_dense=32, heads=[[16, 10], [8, 3]]),
+    "clocknet": dict(filters=[4, 8], heads=[12, 2], hidden=8, in_size=20),
 }
-INPUTS = {"mlp": (3, 1, 28, 28), "cnn": (3, 1, 28, 28), "multitask": (3, 1, 28, 28)}
-OUTPUTS = {"multitask": [(3, 10), (3, 3)]}
+INPUTS = {"mlp": (3, 1, 28, 28), "cnn": (3, 1, 28, 28), "multitask": (3, 1, 28, 28), "clocknet": (3, 1, 20, 20)}
+OUTPUTS = {"multitask": [(3, 10), (3, 3)], "clocknet": [(3, 14)]}
 
 
 @pytest.mark.parametrize("name", MODELS.names())

@@ -1,6 +1,7 @@
 """nn.Module builders from small specs, registered by name: `build("mlp", sizes=[784, 1000, 1000, 10])`."""
 
 from dlcourse.models.activations import ACTIVATIONS, activation
+from dlcourse.models.clocknet import clocknet
 from dlcourse.models.cnn import cnn
 from dlcourse.models.mlp import mlp
 from dlcourse.models.multitask import MultiHead, multitask
@@ -13,6 +14,7 @@ __all__ = [
     "MultiHead",
     "activation",
     "build",
+    "clocknet",
     "cnn",
     "count_parameters",
     "mlp",
