@@ -17,28 +17,31 @@ def hhmm(total: float) -> str:
 
 
 def clock_grid(images: np.ndarray, titles: list[str], cols: int = 8, title: str = "") -> Figure:
-    """Clock images (N x H x W, uint8) tiled into one picture, each captioned (e.g. with its time).
+    """Clock images (N x H x W, uint8) tiled into one picture, each captioned above (e.g. with its time).
 
     One image in one axes rather than an axes per clock: many small axes make matplotlib slow.
     """
     n, h, w = images.shape
     cols = min(cols, n)
     rows = -(-n // cols)
-    gap = max(2, w // 16)
-    canvas = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), 255, dtype=np.uint8)
+    inches = 1.5 / w  # each clock is drawn 1.5 inches wide
+    lines = max((text.count("\n") + 1 for text in titles), default=0)
+    gap = round(0.08 / inches)
+    caption = round((0.16 * lines + 0.04) / inches) if lines else 0  # room above each row for its caption
+    canvas = np.full((rows * (h + caption + gap), cols * (w + gap) - gap), 255, dtype=np.uint8)
     for k, image in enumerate(images):
-        top, left = (k // cols) * (h + gap), (k % cols) * (w + gap)
+        top, left = (k // cols) * (h + caption + gap) + caption, (k % cols) * (w + gap)
         canvas[top : top + h, left : left + w] = image
-    lines = max(text.count("\n") + 1 for text in titles) if titles else 0
-    fig, ax = plt.subplots(figsize=(1.5 * cols, (1.5 + 0.25 * lines) * rows + (0.4 if title else 0)))
+    head = 0.45 if title else 0.0
+    fig = plt.figure(figsize=(canvas.shape[1] * inches, canvas.shape[0] * inches + head))
+    ax = fig.add_axes((0, 0, 1, canvas.shape[0] * inches / (canvas.shape[0] * inches + head)))
     ax.imshow(canvas, cmap="gray", vmin=0, vmax=255, interpolation="nearest")
     for k, text in enumerate(titles):
-        x, y = (k % cols) * (w + gap) + w / 2, (k // cols) * (h + gap)
-        ax.text(x, y - gap / 2, text, ha="center", va="bottom", fontsize=8)
+        x, y = (k % cols) * (w + gap) + w / 2, (k // cols) * (h + caption + gap) + caption
+        ax.text(x, y - 0.03 / inches, text, ha="center", va="bottom", fontsize=8, linespacing=1.1)
     ax.axis("off")
     if title:
-        ax.set_title(title, pad=8 + 12 * lines)
-    fig.tight_layout()
+        fig.suptitle(title, y=1 - 0.1 / (canvas.shape[0] * inches + head), va="top")
     return fig
 
 

@@ -20,6 +20,7 @@ from dlcourse.telltime import CONSTANT_BASELINE, Representation, common_sense_er
 from dlcourse.train import History, predict
 
 TOLERANCE = 10.0  # minutes: a clock read this close counts as read right in the per-epoch numbers
+EVAL_BATCH = 1000  # clocks per evaluation batch: 150x150 activations of larger batches crowd a small GPU
 IMAGES_HELP = (
     "rendered: draw the clocks (the brief's files are not public); original: the brief's images.npy and "
     "labels.npy, found in --data-dir (or its clocks/ or tell-the-time/ folder); or the folder holding them"
@@ -145,8 +146,9 @@ def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, 
         weight_decay=s.weight_decay,
         loss_fn=loss_fn,
         correct_fn=within,
+        eval_batch_size=EVAL_BATCH,
     )
-    predicted = rep.decode(predict(model, splits.x["test"])).numpy().astype(np.float64)
+    predicted = rep.decode(predict(model, splits.x["test"], EVAL_BATCH)).numpy().astype(np.float64)
     errors = common_sense_error(predicted, splits.times("test").astype(np.float64))
     row = {
         "representation": rep.name,

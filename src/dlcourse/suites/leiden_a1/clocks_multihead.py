@@ -48,6 +48,6 @@ def task_2c(ctx: TaskContext) -> None:
         "Why the hour head errs: the hour label changes abruptly at each full hour, but the hour hand moves "
         "smoothly, so at 2:58 it sits almost on 3 and the hour class depends on a small angle the hour hand "
         "barely shows. Nothing ties the two heads together: the hour head cannot use the minute the other head "
-        "reads. The periodic labels of subtask (d) fix this by reading the hour hand's angle and rounding it "
-        "with the minute."
+        "reads. The both-hands periodic labels of subtask (d) are built to avoid this: they read the hour hand's "
+        "angle and round it with the minute."
     )

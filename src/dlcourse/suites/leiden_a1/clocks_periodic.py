@@ -32,6 +32,6 @@ def task_2d(ctx: TaskContext) -> None:
         "with atan2. Two outputs per angle suffice (an angle has one degree of freedom, but one number cannot "
         "go round a circle without a jump); atan2 ignores the pair's length, so no squashing activation is "
         "needed. tanh would match the [-1, 1] range but can never reach ±1 exactly. With both hands the minute "
-        "comes from the minute hand and the hour from the hour hand rounded with that minute, so a hand read a "
-        "few degrees off costs a few minutes, never an hour."
+        "comes from the minute hand and the hour from the hour hand rounded with that minute, so the hour hand "
+        "only has to be read to within 15° (half an hour) for the hour to come out right."
     )
