@@ -96,7 +96,9 @@ def read_original(path: str | Path) -> ClockSet:
         raise CorruptFile(f"{folder / 'images.npy'} has shape {images.shape}, expected N x H x H grayscale images")
     if labels.shape != (len(images), 2):
         raise CorruptFile(f"{folder / 'labels.npy'} has shape {labels.shape}, expected ({len(images)}, 2)")
-    if not np.issubdtype(labels.dtype, np.integer) and not np.array_equal(labels, np.round(labels)):
+    if not np.issubdtype(labels.dtype, np.integer) and not (
+        np.issubdtype(labels.dtype, np.floating) and np.array_equal(labels, np.round(labels))
+    ):
         raise CorruptFile(f"{folder / 'labels.npy'} holds non-integer labels")
     labels = labels.astype(np.int64)
     if labels[:, 0].min() < 0 or labels[:, 0].max() > 11 or labels[:, 1].min() < 0 or labels[:, 1].max() > 59:
