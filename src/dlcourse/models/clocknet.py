@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from dlcourse.models.registry import register_model
+
+
+class RandomTurn(nn.Module):
+    """In training only, turns each image about its centre by a random angle in ±`degrees` (like Keras'
+    RandomRotation layer): fresh views of every clock each epoch, the same time shown. A clock turned whole
+    still reads the same, because its 12 mark turns with it. Edges are filled by repeating the border."""
+
+    def __init__(self, degrees: float) -> None:
+        super().__init__()
+        self.degrees = degrees
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.degrees == 0:
+            return x
+        angle = (torch.rand(len(x), device=x.device) * 2 - 1) * math.radians(self.degrees)
+        cos, sin, zero = torch.cos(angle), torch.sin(angle), torch.zeros_like(angle)
+        theta = torch.stack([torch.stack([cos, -sin, zero], 1), torch.stack([sin, cos, zero], 1)], 1)
+        grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
+        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
 
 
 class WithCoordinates(nn.Module):
@@ -49,15 +70,18 @@ def clocknet(
     in_size: int = 150,
     dropout: float = 0.0,
     coordinates: bool = True,
+    turn: float = 0.0,
 ) -> Heads:
     """Stages of [3x3 conv, batch norm, ReLU, 2x2 max pool] with `filters` channels, flatten, then per head
     a dense layer of `hidden` units (batch norm, ReLU) and the head's outputs (no activation: losses take
     raw outputs).
 
     Flattening rather than global pooling keeps where features are, which reading hand angles needs;
-    `coordinates` adds x and y input channels (see `WithCoordinates`).
+    `coordinates` adds x and y input channels (see `WithCoordinates`); `turn` > 0 turns training images by
+    up to that many degrees (see `RandomTurn`).
     """
-    layers: list[nn.Module] = [WithCoordinates()] if coordinates else []
+    layers: list[nn.Module] = [RandomTurn(turn)] if turn else []
+    layers += [WithCoordinates()] if coordinates else []
     channels, edge = 3 if coordinates else 1, in_size
     for width in filters:
         layers += [
