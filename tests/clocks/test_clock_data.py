@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from dlcourse.cli import main
 from dlcourse.data import fetch
 from dlcourse.data.clock_data import load_clocks, read_original, rendered_clocks, uniform_times
 from dlcourse.data.clocks import Variety
@@ -85,3 +86,12 @@ def test_unreadable_npy_is_corrupt(tmp_path):
     (tmp_path / "images.npy").write_bytes(b"\x93NUMPY garbage")
     with pytest.raises(CorruptFile, match=r"images\.npy"):
         read_original(tmp_path)
+
+
+def test_the_command_line_names_missing_originals(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(["run", "leiden-a1/2", "--set", "images=original", "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert info.value.code == 2 and err.startswith("error: ") and "images.npy" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "runs" / "leiden-a1" / "2").exists()
