@@ -2,6 +2,7 @@
 
 import csv
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -124,3 +125,14 @@ def test_comparison_task_reads_the_earlier_runs(runs):
     best_2d = json.loads((runs / "2d" / "results.json").read_text())["best"]
     assert best_2d in [r["representation"] for r in table]
     assert (runs / "2e" / "cdf.png").is_file()
+
+
+def test_comparison_says_when_runs_read_different_clocks(runs, tmp_path):
+    copy = tmp_path / "leiden-a1"
+    shutil.copytree(runs, copy)
+    provenance = json.loads((copy / "2a" / "provenance.json").read_text())
+    provenance["settings"]["size"] = 75
+    (copy / "2a" / "provenance.json").write_text(json.dumps(provenance))
+    run_task(select("leiden-a1/2e")[0], profile="quick", runs_root=tmp_path, quiet=True)
+    assert "did not all read the same clocks" in notes(copy / "2e")
+    assert "did not all read the same clocks" not in notes(runs / "2e")

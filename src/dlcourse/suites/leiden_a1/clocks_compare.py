@@ -15,6 +15,7 @@ from dlcourse.suites.leiden_a1.clocks_common import table_row
 from dlcourse.suites.registry import task
 
 SUBTASKS = {"2a": "classification", "2b": "regression", "2c": "multi-head", "2d": "periodic labels"}
+DATA_SETTINGS = ("images", "count", "size", "rotation", "data_seed")  # equal settings: the same test clocks
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class CompareSettings(Settings):
     quick=CompareSettings(),
 )
 def task_2e(ctx: TaskContext) -> None:
-    rows, errors, missing = [], {}, []
+    rows, errors, missing, data = [], {}, [], {}
     for name, kind in SUBTASKS.items():
         folder = ctx.earlier_run(name)
         results = load_json(folder / "results.json") if folder else None
@@ -38,12 +39,20 @@ def task_2e(ctx: TaskContext) -> None:
             continue
         i, best = min(enumerate(results["rows"]), key=lambda item: item[1]["mean_min"])
         rows.append({"subtask": f"{name} {kind}", **table_row(best)})
+        settings = load_json(folder / "provenance.json")["settings"]
+        data[name] = tuple(settings[k] for k in DATA_SETTINGS)
         with np.load(folder / "predictions.npz") as saved:
             errors[best["representation"]] = saved[f"errors_{i}"]
     if not rows:
         raise DataNotFound(f"no finished {ctx.profile}-profile runs of leiden-a1/2a-2d to compare; run them first")
     if missing:
         ctx.say(f"Not run yet with the {ctx.profile} profile, so not compared: {', '.join(missing)}.")
+    if len(set(data.values())) > 1:
+        ctx.say(
+            f"The runs did not all read the same clocks ({', '.join(DATA_SETTINGS)} differ: "
+            + "; ".join(f"{name} {values}" for name, values in data.items())
+            + "), so their numbers compare only loosely."
+        )
     rows.sort(key=lambda r: r["mean error (min)"])
     ctx.run.table("best", rows, title="The best model of each representation, by mean common-sense error")
     ctx.run.figure(
