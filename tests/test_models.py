@@ -13,6 +13,7 @@ SPECS = {
     "geron_mlp": dict(hidden=[16, 8], dropout=0.1, in_shape=(3, 32, 32)),
     "geron_cnn": dict(filters=[4, 8, 8], dense=[16, 8], dropout=0.0, in_shape=(3, 32, 32)),
     "image_classifier": dict(num_blocks=2, width=4, use_skip=True, dropout=0.1),
+    "clocknet": dict(filters=[4, 8], heads=[12, 2], hidden=8, in_size=20),
 }
 INPUTS = {
     "mlp": (3, 1, 28, 28),
@@ -23,8 +24,9 @@ INPUTS = {
     "geron_mlp": (3, 3, 32, 32),
     "geron_cnn": (3, 3, 32, 32),
     "image_classifier": (3, 3, 16, 16),
+    "clocknet": (3, 1, 20, 20),
 }
-OUTPUTS = {"multitask": [(3, 10), (3, 3)]}
+OUTPUTS = {"multitask": [(3, 10), (3, 3)], "clocknet": [(3, 14)]}
 
 
 @pytest.mark.parametrize("name", MODELS.names())

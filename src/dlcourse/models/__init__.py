@@ -3,6 +3,7 @@
 from dlcourse.models.activations import ACTIVATIONS, activation
 from dlcourse.models.airbench import airbench
 from dlcourse.models.blocks import image_classifier
+from dlcourse.models.clocknet import clocknet
 from dlcourse.models.cnn import cnn
 from dlcourse.models.geron import geron_cnn, geron_mlp
 from dlcourse.models.init import INITS, initialize
@@ -20,6 +21,7 @@ __all__ = [
     "activation",
     "airbench",
     "build",
+    "clocknet",
     "cnn",
     "count_parameters",
     "geron_cnn",

@@ -1,0 +1,109 @@
+"""A CNN with one or more output heads, for reading clocks (leiden-a1 Task 2)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from dlcourse.models.registry import register_model
+
+
+class RandomTurn(nn.Module):
+    """In training only, turns each image about its centre by a random angle in ±`degrees` (like Keras'
+    RandomRotation layer): fresh views of every clock each epoch, the same time shown. A clock turned whole
+    still reads the same, because its 12 mark turns with it. Edges are filled by repeating the border."""
+
+    def __init__(self, degrees: float) -> None:
+        super().__init__()
+        self.degrees = degrees
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.degrees == 0:
+            return x
+        angle = (torch.rand(len(x), device=x.device) * 2 - 1) * math.radians(self.degrees)
+        cos, sin, zero = torch.cos(angle), torch.sin(angle), torch.zeros_like(angle)
+        theta = torch.stack([torch.stack([cos, -sin, zero], 1), torch.stack([sin, cos, zero], 1)], 1)
+        grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
+        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+
+class WithCoordinates(nn.Module):
+    """Appends two channels holding each pixel's x and y (from -1 to 1) to the input ("CoordConv": Liu et al.,
+    "An intriguing failing of convolutional neural networks and the CoordConv solution", NeurIPS 2018).
+
+    Reading a clock is reading where dark pixels lie relative to the centre; plain convolutions do not know
+    where they are, and these two channels tell them."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, _, h, w = x.shape
+        ys = torch.linspace(-1, 1, h, device=x.device, dtype=x.dtype).view(1, 1, h, 1).expand(n, 1, h, w)
+        xs = torch.linspace(-1, 1, w, device=x.device, dtype=x.dtype).view(1, 1, 1, w).expand(n, 1, h, w)
+        return torch.cat([x, xs, ys], 1)
+
+
+class Heads(nn.Module):
+    """A shared trunk and one small dense network per head; `forward` returns the heads' outputs side by
+    side (N x sum of widths), so a multi-head model trains with the same loop and targets as a single head."""
+
+    def __init__(self, trunk: nn.Module, heads: Sequence[nn.Module]) -> None:
+        super().__init__()
+        self.trunk = trunk
+        self.heads = nn.ModuleList(heads)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        shared = self.trunk(x)
+        # The small heads run in float32 even under bf16 autocast: a bf16 output has 3 significant digits,
+        # so a time in hours near 12 would be rounded to 1/16 hour (almost 4 minutes).
+        with torch.autocast(x.device.type, enabled=False):
+            return torch.cat([head(shared.float()) for head in self.heads], 1)
+
+
+@register_model
+def clocknet(
+    filters: Sequence[int] = (32, 64, 128, 256),
+    heads: Sequence[int] = (12,),
+    hidden: int = 256,
+    in_size: int = 150,
+    dropout: float = 0.0,
+    coordinates: bool = True,
+    turn: float = 0.0,
+) -> Heads:
+    """Stages of [3x3 conv, batch norm, ReLU, 2x2 max pool] with `filters` channels, flatten, then per head
+    a dense layer of `hidden` units (batch norm, ReLU) and the head's outputs (no activation: losses take
+    raw outputs).
+
+    Flattening rather than global pooling keeps where features are, which reading hand angles needs;
+    `coordinates` adds x and y input channels (see `WithCoordinates`); `turn` > 0 turns training images by
+    up to that many degrees (see `RandomTurn`).
+    """
+    layers: list[nn.Module] = [RandomTurn(turn)] if turn else []
+    layers += [WithCoordinates()] if coordinates else []
+    channels, edge = 3 if coordinates else 1, in_size
+    for width in filters:
+        layers += [
+            nn.Conv2d(channels, width, 3, padding=1, bias=False),
+            nn.BatchNorm2d(width),
+            nn.ReLU(inplace=True),
+            nn.MaxPool2d(2),
+        ]
+        channels, edge = width, edge // 2
+    if edge < 1:
+        raise ValueError(f"{len(filters)} pooling stages shrink a {in_size}x{in_size} input to nothing")
+    layers += [nn.Flatten(), nn.Dropout(dropout)]
+    features = channels * edge * edge
+    return Heads(
+        nn.Sequential(*layers),
+        [_head(features, hidden, width) for width in heads],
+    )
+
+
+def _head(features: int, hidden: int, width: int) -> nn.Sequential:
+    # Batch norm before the ReLU keeps the wide flatten -> hidden layer from pushing every unit below zero
+    # in the first large steps, after which the head would output a constant.
+    return nn.Sequential(
+        nn.Linear(features, hidden, bias=False), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True), nn.Linear(hidden, width)
+    )

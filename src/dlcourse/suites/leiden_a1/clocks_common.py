@@ -1,0 +1,236 @@
+"""What the tell-the-time tasks (leiden-a1 2a-2d) share: settings, the 80/10/10 split, one training path
+for every label representation, and the comparison they record."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from dlcourse.data.clock_data import ClockSet, load_clocks
+from dlcourse.data.clocks import Variety
+from dlcourse.models import clocknet, count_parameters
+from dlcourse.plots_clocks import clock_grid, error_histograms, hhmm, training_curves
+from dlcourse.settings import Settings, setting
+from dlcourse.suites.context import TaskContext
+from dlcourse.telltime import CONSTANT_BASELINE, Representation, common_sense_error, error_summary
+from dlcourse.train import History, predict
+
+TOLERANCE = 10.0  # minutes: a clock read this close counts as read right in the per-epoch numbers
+EVAL_BATCH = 1000  # clocks per evaluation batch: 150x150 activations of larger batches crowd a small GPU
+IMAGES_HELP = (
+    "rendered: draw the clocks (the brief's files are not public); original: the brief's images.npy and "
+    "labels.npy, found in --data-dir (or its clocks/ or tell-the-time/ folder); or the folder holding them"
+)
+
+
+@dataclass(frozen=True)
+class ClockDataSettings(Settings):
+    """Which clocks: what every tell-the-time task reads."""
+
+    images: str = setting("rendered", IMAGES_HELP)
+    count: int = setting(18000, "clocks in all, split 80/10/10 into train/validation/test (brief: 18,000)", min=100)
+    size: int = setting(150, "image edge in pixels (brief: 150, or 75 for first tests)", min=16)
+    rotation: float = setting(
+        60.0,
+        "rendered clocks are turned in their plane by up to this many degrees either way (180: any angle)",
+        min=0,
+        max=180,
+    )
+    data_seed: int = setting(0, "seeds the rendering and the split, so every task reads the same clocks")
+
+
+@dataclass(frozen=True)
+class ClockSettings(ClockDataSettings):
+    """Which clocks, and how a representation's network is built and trained."""
+
+    filters: tuple[int, ...] = setting((32, 64, 128, 256), "channels of the conv stages, each halving the image")
+    hidden: int = setting(256, "units of each head's dense layer", min=1)
+    dropout: float = setting(0.0, "dropout on the flattened features", min=0, max=0.9)
+    turn: float = setting(
+        20.0,
+        "training images are turned by a random angle up to this many degrees either way, anew each epoch "
+        "(the 12 mark turns too, so the time stays right); 0: no augmentation",
+        min=0,
+        max=180,
+    )
+    epochs: int = setting(40, "passes over the training clocks", min=1)
+    batch_size: int = setting(128, "clocks per AdamW step", min=1)
+    lr: float = setting(2e-3, "AdamW learning rate, decayed to 0 on a cosine", gt=0)
+    weight_decay: float = setting(1e-4, "AdamW weight decay", min=0)
+    shown: int = setting(16, "worst test predictions shown with their images", min=1)
+
+
+QUICK = dict(count=2000, size=40, filters=(8, 16, 32), hidden=64, epochs=6, batch_size=64, lr=3e-3)
+
+
+@dataclass(frozen=True)
+class ClockSplits:
+    """The clocks shuffled and split 80/10/10; images as float32 N x 1 x H x W in [0, 1]."""
+
+    data: ClockSet
+    index: dict[str, np.ndarray]  # rows of data.images in each split
+    x: dict[str, np.ndarray]
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def labels(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        hours, minutes = self.data.labels[self.index[split]].T
+        return hours, minutes
+
+    def times(self, split: str) -> np.ndarray:
+        """True minutes since 12:00."""
+        hours, minutes = self.labels(split)
+        return hours * 60 + minutes
+
+    def targets(self, split: str, rep: Representation) -> tuple[np.ndarray, np.ndarray]:
+        """(images, targets): the representation's targets with the true minutes since 12:00 as a last
+        column, so the per-epoch numbers can measure the real error whatever the representation."""
+        encoded = rep.encode(*self.labels(split))
+        return self.x[split], np.concatenate([encoded, self.times(split)[:, None].astype(np.float32)], 1)
+
+
+def load_splits(ctx: TaskContext) -> ClockSplits:
+    s: ClockSettings = ctx.settings
+    start = time.perf_counter()
+    data = load_clocks(s.images, s.count, s.size, s.data_seed, Variety(rotation=s.rotation), ctx.data_dir)
+    seconds = time.perf_counter() - start
+    ctx.say(f"{data.describe()} ({seconds:.1f} s to load or draw)" + "".join(f"; {n}" for n in data.notes))
+    if data.source.startswith("rendered"):
+        ctx.say(
+            f"Rendered clocks are turned in their plane by up to ±{s.rotation:g}° and tilted in perspective by up "
+            "to 40°, so 12 is not always at the top; every dial marks 12 with a mark unlike the other hours (a "
+            "triangle, a double bar or a large dot), without which a turned clock could not be read."
+        )
+    order = np.random.default_rng(s.data_seed).permutation(len(data.images))
+    n_train, n_val = int(0.8 * len(order)), int(0.1 * len(order))
+    index = {"train": order[:n_train], "val": order[n_train : n_train + n_val], "test": order[n_train + n_val :]}
+    x = {k: data.images[v][:, None].astype(np.float32) / np.float32(255) for k, v in index.items()}
+    ctx.say(
+        f"Shuffled and split 80/10/10: {n_train:,} train, {n_val:,} validation, {len(index['test']):,} test clocks; "
+        "models train on the first, are watched on the second and scored once on the third."
+    )
+    return ClockSplits(data, index, x)
+
+
+@dataclass
+class Result:
+    rep: Representation
+    row: dict[str, Any]
+    predicted: np.ndarray  # minutes since 12:00 for each test clock
+    errors: np.ndarray  # common-sense error (min) for each test clock
+    history: History
+
+
+def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, label: str) -> Result:
+    """Train a fresh clocknet for `rep` (the same initial seed for every representation) and score it on
+    the test clocks with the common-sense error."""
+    s: ClockSettings = ctx.settings
+    torch.manual_seed(ctx.seed)
+    model = clocknet(s.filters, rep.heads, s.hidden, in_size=splits.size, dropout=s.dropout, turn=s.turn)
+
+    def loss_fn(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return rep.loss(out, target[:, :-1])
+
+    def within(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return (common_sense_error(rep.decode(out), target[:, -1]) <= TOLERANCE).sum()
+
+    history = ctx.fit(
+        model,
+        splits.targets("train", rep),
+        splits.targets("val", rep),
+        label=label,
+        epochs=s.epochs,
+        batch_size=s.batch_size,
+        lr=s.lr,
+        lr_schedule="cosine",
+        optimizer="adamw",
+        weight_decay=s.weight_decay,
+        loss_fn=loss_fn,
+        correct_fn=within,
+        eval_batch_size=EVAL_BATCH,
+    )
+    predicted = rep.decode(predict(model, splits.x["test"], EVAL_BATCH)).numpy().astype(np.float64)
+    errors = common_sense_error(predicted, splits.times("test").astype(np.float64))
+    row = {
+        "representation": rep.name,
+        "outputs": rep.outputs,
+        **error_summary(errors),
+        "train_seconds": float(sum(history.column("seconds"))),
+        "parameters": count_parameters(model),
+    }
+    return Result(rep, row, predicted, errors, history)
+
+
+def compare(ctx: TaskContext, reps: list[Representation], title: str) -> tuple[ClockSplits, list[Result]]:
+    """Train every representation on the same clocks and record the comparison the brief asks for."""
+    s: ClockSettings = ctx.settings
+    splits = load_splits(ctx)
+    ctx.say(
+        f"Network: {len(s.filters)} stages of 3x3 conv {list(s.filters)} + batch norm + ReLU + 2x2 max pool, "
+        f"x/y coordinate channels added to the input, flatten, then per head a {s.hidden}-unit dense layer and "
+        f"the outputs. AdamW (lr {s.lr:g}, cosine decay, weight decay {s.weight_decay:g}), batch {s.batch_size}, "
+        f"{s.epochs} epochs; training images turned by a random angle up to ±{s.turn:g}° each epoch. The brief "
+        "leaves the network and its training to us; these are our choices."
+    )
+    results = [train_and_score(ctx, splits, rep, label=f"r{i}") for i, rep in enumerate(reps)]
+    record(ctx, splits, results, title)
+    return splits, results
+
+
+def record(ctx: TaskContext, splits: ClockSplits, results: list[Result], title: str) -> None:
+    run, s = ctx.run, ctx.settings
+    best = min(results, key=lambda r: r.row["mean_min"])
+    run.metric("best_mean_min", best.row["mean_min"], f"best mean common-sense error (min): {best.rep.name}")
+    run.metric("best_median_min", best.row["median_min"], "its median common-sense error (min)")
+    run.table("comparison", [table_row(r.row) for r in results], title=f"{title}: test clocks")
+    run.write_json("results.json", {"rows": [r.row for r in results], "best": best.rep.name})
+    run.array(
+        "predictions",
+        true=splits.times("test"),
+        test_index=splits.index["test"],
+        **{f"predicted_{i}": r.predicted for i, r in enumerate(results)},
+        **{f"errors_{i}": r.errors for i, r in enumerate(results)},
+    )
+    for i, r in enumerate(results):
+        run.history(f"r{i}", r.history)
+    errors = {r.rep.name: r.errors for r in results}
+    run.figure("errors", error_histograms(errors, title), caption=f"{title}: common-sense errors on the test clocks")
+    curves = training_curves({r.rep.name: r.history for r in results}, TOLERANCE, title)
+    run.figure("curves", curves, caption=f"{title}: share read within {TOLERANCE:g} min per epoch, and the loss")
+    worst = np.argsort(-best.errors, kind="stable")[: s.shown]
+    titles = [
+        f"true {hhmm(t)}\nread {hhmm(p)}"
+        for t, p in zip(splits.times("test")[worst], best.predicted[worst], strict=True)
+    ]
+    images = splits.data.images[splits.index["test"][worst]]
+    run.figure(
+        "worst",
+        clock_grid(images, titles, title=f"{best.rep.name}: the {len(worst)} worst test predictions"),
+        caption=f"The worst test predictions of the best representation here ({best.rep.name})",
+    )
+    for r in results:
+        ctx.say(
+            f"{r.rep.name}: mean error {r.row['mean_min']:.1f} min, median {r.row['median_min']:.1f} min, "
+            f"{r.row['within_10']:.0%} of test clocks within 10 min ({r.row['train_seconds']:.0f} s of training; "
+            f"always answering one time would average {CONSTANT_BASELINE:.0f} min)."
+        )
+
+
+def table_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "representation": row["representation"],
+        "outputs": row["outputs"],
+        "median error (min)": round(row["median_min"], 2),
+        "mean error (min)": round(row["mean_min"], 2),
+        "within 1 min (%)": round(100 * row["within_1"], 1),
+        "within 5 min (%)": round(100 * row["within_5"], 1),
+        "within 10 min (%)": round(100 * row["within_10"], 1),
+        "training (s)": round(row["train_seconds"], 1),
+        "parameters": row["parameters"],
+    }

@@ -1,0 +1,67 @@
+"""leiden-a1 Task 2: the tell-the-time clocks themselves, shown with their times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dlcourse.data.clock_data import load_clocks
+from dlcourse.data.clocks import Variety
+from dlcourse.plots_clocks import clock_grid
+from dlcourse.settings import setting
+from dlcourse.suites.context import TaskContext
+from dlcourse.suites.leiden_a1.clocks_common import QUICK, ClockDataSettings
+from dlcourse.suites.registry import task
+
+
+@dataclass(frozen=True)
+class SamplesSettings(ClockDataSettings):
+    shown: int = setting(32, "clocks shown with their times", min=1)
+
+
+@task(
+    "leiden-a1/2",
+    "Tell the time: the clock images and their labels",
+    brief=SamplesSettings(),
+    quick=SamplesSettings(count=QUICK["count"], size=QUICK["size"]),
+)
+def task_2(ctx: TaskContext) -> None:
+    s: SamplesSettings = ctx.settings
+    data = load_clocks(s.images, s.count, s.size, s.data_seed, Variety(rotation=s.rotation), ctx.data_dir)
+    ctx.say(data.describe() + "".join(f"; {n}" for n in data.notes))
+    hours, minutes = data.labels.T
+    per_time = np.bincount(hours * 60 + minutes, minlength=720)
+    ctx.run.metric("clocks", len(data.images), "clocks")
+    ctx.run.metric("image_size", data.size, "image edge (pixels)")
+    ctx.run.table(
+        "labels",
+        [
+            {
+                "labels": "hour 0-11, minute 0-59",
+                "distinct times": int((per_time > 0).sum()),
+                "clocks per time": f"{per_time.min()}-{per_time.max()}",
+                "clocks per hour": f"{np.bincount(hours, minlength=12).min()}-{np.bincount(hours, minlength=12).max()}",
+                "mean pixel": round(float(data.images.mean()), 1),
+            }
+        ],
+        title="The labels and their spread",
+    )
+    if data.source.startswith("rendered"):
+        ctx.say(
+            "The brief's images are not public, so these clocks are drawn: random dials (rim or none; minute ticks "
+            "or none; bar, dot or no hour marks; Arabic, Roman, quarter or no numerals; sometimes a logo), hands "
+            "of random length, width and taper with the hour hand always clearly shorter and thicker, the whole "
+            f"clock turned in its plane by up to ±{s.rotation:g}° and tilted in perspective by up to 40°, a light "
+            "reflection on the glass, hand shadows, uneven light, blur and noise. Every dial marks 12 with a mark "
+            "unlike the other hours (a triangle, a double bar or a large dot): a turned clock can only be read "
+            "relative to such a cue."
+        )
+    shown = np.random.default_rng(s.data_seed).choice(
+        len(data.images), size=min(s.shown, len(data.images)), replace=False
+    )
+    titles = [f"{h}:{m:02d}" for h, m in data.labels[shown]]
+    ctx.run.array("shown", images=data.images[shown], labels=data.labels[shown])
+    ctx.run.figure(
+        "samples", clock_grid(data.images[shown], titles), caption=f"{len(shown)} random clocks with their times"
+    )

@@ -1,0 +1,48 @@
+import pytest
+import torch
+
+from dlcourse.models import clocknet
+from dlcourse.models.clocknet import RandomTurn
+
+
+def test_heads_sit_side_by_side_and_stay_float32_under_autocast():
+    torch.manual_seed(0)
+    model = clocknet(filters=(4, 8), heads=(12, 1, 2), hidden=8, in_size=24).eval()
+    x = torch.rand(5, 1, 24, 24)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = model(x)
+        shared = model.trunk(x)
+    assert shared.dtype == torch.bfloat16
+    assert out.shape == (5, 15) and out.dtype == torch.float32
+    # Each head reads the same shared features: the column blocks are the heads' own outputs.
+    torch.testing.assert_close(out[:, 12:13], model.heads[1](shared.float()))
+
+
+def test_coordinate_channels_are_added_to_the_input():
+    model = clocknet(filters=(4,), heads=(1,), hidden=4, in_size=8)
+    assert model.trunk[1].in_channels == 3
+    assert clocknet(filters=(4,), heads=(1,), hidden=4, in_size=8, coordinates=False).trunk[0].in_channels == 1
+
+
+def test_too_many_stages_are_refused():
+    with pytest.raises(ValueError, match="nothing"):
+        clocknet(filters=(4, 4, 4, 4, 4), in_size=16)
+
+
+def test_random_turn_turns_about_the_centre_in_training_only(monkeypatch):
+    image = torch.zeros(1, 1, 21, 21)
+    image[0, 0, 10, 13:20] = 1  # a bar from the centre to the right
+    turn = RandomTurn(90)
+    assert torch.equal(turn.eval()(image), image)
+    turn.train()
+    monkeypatch.setattr(torch, "rand", lambda n, device=None: torch.ones(n))  # the largest turn: 90 degrees
+    turned = turn(image)[0, 0]
+    assert turned[10, 13:20].sum() < 0.1  # gone from the right
+    column = turned[:, 10]
+    assert column[13:20].sum() > 5 or column[1:8].sum() > 5  # and now straight up or down from the centre
+    assert torch.equal(RandomTurn(0).train()(image), image)
+
+
+def test_turning_is_part_of_the_trunk_when_asked():
+    assert isinstance(clocknet(filters=(4,), heads=(1,), hidden=4, in_size=8, turn=15).trunk[0], RandomTurn)
+    assert not any(isinstance(m, RandomTurn) for m in clocknet(filters=(4,), heads=(1,), in_size=8).modules())
