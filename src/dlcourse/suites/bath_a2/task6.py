@@ -18,8 +18,9 @@ from dlcourse.data.dataset import Dataset
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import cnn, multitask, parameter_counts
 from dlcourse.settings import Settings, setting
+from dlcourse.suites.common import fit_and_score
 from dlcourse.suites.context import TaskContext
-from dlcourse.train import History, count_correct_per_head, evaluate, evaluate_heads
+from dlcourse.train import count_correct_per_head
 from dlcourse.train.losses import weighted_task_loss
 from dlcourse.train.schedule import SCHEDULES
 
@@ -85,37 +86,21 @@ def labels_of(split: tuple[np.ndarray, np.ndarray], task: str) -> tuple[np.ndarr
     return split[0], split[1][:, TASK_NAMES.index(task)]
 
 
-def fit_run(ctx: TaskContext, model: nn.Module, train, test, label: str, s: Any, **kwargs: Any) -> History:
-    return ctx.fit(
-        model,
-        train,
-        test,
-        label=label,
-        epochs=s.epochs,
-        batch_size=s.batch_size,
-        lr=s.lr,
-        lr_schedule=s.lr_schedule,
-        **kwargs,
-    )
-
-
 def single_task_rows(ctx: TaskContext, train, test) -> list[dict[str, Any]]:
     """Train one network per task; one row each with accuracies, size and time."""
     s: Task6Settings = ctx.settings
     rows = []
     for name in TASK_NAMES:
         model = single_task_cnn(s, CLASSES[name])
-        history = fit_run(ctx, model, labels_of(train, name), labels_of(test, name), name, s)
+        history, final = fit_and_score(ctx, model, labels_of(train, name), labels_of(test, name), name)
         ctx.run.history(name, history)
-        _, train_acc = evaluate(model, labels_of(train, name))
-        _, test_acc = evaluate(model, labels_of(test, name))
         rows.append(
             {
                 "task": name,
                 "classes": CLASSES[name],
-                "train_acc": round(train_acc, 4),
-                "test_acc": round(test_acc, 4),
-                "parameters": parameter_counts(model)["total"],
+                "train_acc": round(final["train_acc"], 4),
+                "test_acc": round(final["test_acc"], 4),
+                "parameters": final["parameters"],
                 "train_seconds": round(sum(history.column("seconds")), 1),
                 "history": history,
                 "model": model,
@@ -128,14 +113,24 @@ def multitask_row(ctx: TaskContext, lam: float, train, test) -> dict[str, Any]:
     """Train the shared network with loss = lam * L(item) + (1 - lam) * L(group)."""
     s: MultiTaskSettings = ctx.settings
     model = multitask_cnn(s)
-    loss_fn = weighted_task_loss(lam)
-    kwargs = {"loss_fn": loss_fn, "correct_fn": count_correct_per_head, "heads": TASK_NAMES}
-    history = fit_run(ctx, model, train, test, f"lambda={lam:g}", s, **kwargs)
-    _, (item_acc, group_acc) = evaluate_heads(model, test, loss_fn=loss_fn, correct_fn=count_correct_per_head)
+    history = ctx.fit(
+        model,
+        train,
+        test,
+        label=f"lambda={lam:g}",
+        epochs=s.epochs,
+        batch_size=s.batch_size,
+        lr=s.lr,
+        lr_schedule=s.lr_schedule,
+        loss_fn=weighted_task_loss(lam),
+        correct_fn=count_correct_per_head,
+        heads=TASK_NAMES,
+    )
+    final = history.last  # the test set is scored, head by head, after the last epoch
     return {
         "lambda": lam,
-        "item_test_acc": round(item_acc, 4),
-        "group_test_acc": round(group_acc, 4),
+        "item_test_acc": round(final["test_acc_item"], 4),
+        "group_test_acc": round(final["test_acc_group"], 4),
         "parameters": parameter_counts(model)["total"],
         "train_seconds": round(sum(history.column("seconds")), 1),
         "history": history,
