@@ -10,7 +10,7 @@ from dlcourse.data.labels import FASHION_GROUPS
 from dlcourse.plots import learning_curves
 from dlcourse.plots_multitask import accuracy_vs_task_weight
 from dlcourse.runs import load_json
-from dlcourse.suites.bath_a2.task6 import CLASSES, MultiTaskSettings, fashion_tasks, multitask_row
+from dlcourse.suites.bath_a2.task6 import CLASSES, MultiTaskSettings, fashion_tasks, multitask_row, warn_if_slow
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
 
@@ -25,6 +25,7 @@ def task_6_2(ctx: TaskContext) -> None:
     s: MultiTaskSettings = ctx.settings
     ds = ctx.load("fashion-mnist")
     train, test = fashion_tasks(ds)
+    warn_if_slow(ctx, len(train[1]), len(s.lambdas))
     ctx.say(
         f"Shared: conv {list(s.filters)} (3x3 'same', 2x2 max pooling after the first two), flatten, dense "
         f"{s.shared_dense}. Heads: dense {[*s.head, 10]} (item) and {[*s.head, 3]} (group), softmax in the loss. "

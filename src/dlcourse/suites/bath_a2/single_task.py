@@ -17,6 +17,7 @@ from dlcourse.suites.bath_a2.task6 import (
     labels_of,
     single_task_cnn,
     single_task_rows,
+    warn_if_slow,
 )
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
@@ -44,6 +45,7 @@ def task_6_1(ctx: TaskContext) -> None:
     s: SingleTaskSettings = ctx.settings
     ds = ctx.load("fashion-mnist")
     train, test = fashion_tasks(ds)
+    warn_if_slow(ctx, len(train[1]), len(TASK_NAMES))
     ctx.say(
         f"Two networks of one structure: conv {list(s.filters)} (3x3, stride 1, 'same'), 2x2/stride-2 max pooling "
         f"after the first and second conv (28 -> 14 -> 7), flatten (7x7x{s.filters[-1]}), dense "

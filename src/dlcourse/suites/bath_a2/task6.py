@@ -82,6 +82,17 @@ def multitask_cnn(s: Task6Settings) -> nn.Module:
     return multitask(s.filters, s.shared_dense, heads=[(*s.head, CLASSES[t]) for t in TASK_NAMES])
 
 
+def warn_if_slow(ctx: TaskContext, n_train: int, networks: int) -> None:
+    """Batch 10 makes the brief's runs step-bound: say so up front when they will take hours on a CPU."""
+    s: Task6Settings = ctx.settings
+    steps = -(-n_train // s.batch_size) * s.epochs * networks
+    if ctx.device.type == "cpu" and steps > 20_000:
+        ctx.say(
+            f"{steps:,} Adam steps for {networks} networks on the CPU: expect hours (about 0.1 s a step on 2 cores "
+            "for the brief's 23M-parameter network). A GPU (--device cuda) or a larger --batch-size takes minutes."
+        )
+
+
 def labels_of(split: tuple[np.ndarray, np.ndarray], task: str) -> tuple[np.ndarray, np.ndarray]:
     return split[0], split[1][:, TASK_NAMES.index(task)]
 
