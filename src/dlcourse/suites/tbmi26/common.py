@@ -83,10 +83,7 @@ def cifar10(ctx: TaskContext, val_size: int | None = None) -> CifarData:
             f"Held out {len(val[1]):,} training images ({len(val[1]) // ds.num_classes:,} per class, seed "
             f"{ctx.seed}) for validation; {len(y):,} remain for training."
         )
-    scaled = scale_unit(x)
-    mean = tuple(float(v) for v in scaled.mean(axis=(0, 1, 2)))
-    std = tuple(float(v) for v in scaled.std(axis=(0, 1, 2)))
-    del scaled
+    mean, std = channel_stats(x)
     ctx.say(
         f"Pixels scaled to [0, 1], then standardised per channel with the training part's means "
         f"({', '.join(f'{v:.3f}' for v in mean)}) and deviations ({', '.join(f'{v:.3f}' for v in std)})."
@@ -100,6 +97,18 @@ def cifar10(ctx: TaskContext, val_size: int | None = None) -> CifarData:
         mean=mean,
         std=std,
     )
+
+
+def channel_stats(images: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Per-channel mean and standard deviation of uint8 N x H x W x C images scaled to [0, 1].
+
+    The sums run in float64: a float32 sum over the 46 million pixels of a channel loses its low digits
+    and drifts (on CIFAR-10's training images it gives 0.364 for every channel instead of 0.491, 0.481,
+    0.445)."""
+    scaled = scale_unit(images)
+    mean = scaled.mean(axis=(0, 1, 2), dtype=np.float64)
+    std = scaled.std(axis=(0, 1, 2), dtype=np.float64)
+    return tuple(float(v) for v in mean), tuple(float(v) for v in std)
 
 
 def standardise(images: np.ndarray, mean: tuple[float, ...], std: tuple[float, ...]) -> np.ndarray:
