@@ -15,6 +15,15 @@ def test_times_are_uniform():
     assert not np.array_equal(hours[:60], np.zeros(60))  # shuffled, not in time order
 
 
+def test_a_small_set_spans_the_whole_dial():
+    hours, minutes = uniform_times(100, np.random.default_rng(0))
+    times = hours * 60 + minutes
+    assert len(np.unique(times)) == 100  # distinct times
+    assert len(np.unique(hours)) == 12 and times.max() - times.min() > 600
+    counts = np.bincount(uniform_times(2000, np.random.default_rng(1))[0], minlength=12)
+    assert counts.max() - counts.min() <= 20  # 166.7 an hour on average; in time order hours 10-11 got 120
+
+
 def test_rendered_clocks_are_cached_by_their_settings():
     first = rendered_clocks(30, 32, seed=5)
     files = list((fetch.cache_dir() / "clocks").glob("*.npz"))

@@ -42,9 +42,11 @@ class ClockSet:
 
 
 def uniform_times(count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(hours, minutes) in random order with every one of the 720 times equally often (as near as `count`
-    allows)."""
-    times = rng.permutation(np.arange(count) % 720)
+    """(hours, minutes) in random order: every one of the 720 times `count // 720` times, and the
+    remaining `count % 720` clocks at distinct times drawn at random (so a small set spans the whole dial
+    instead of its first minutes)."""
+    rest = rng.choice(720, count % 720, replace=False)
+    times = rng.permutation(np.concatenate([np.tile(np.arange(720), count // 720), rest]))
     return times // 60, times % 60
 
 

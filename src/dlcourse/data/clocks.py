@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from dlcourse.data.clock_dials import atlas_rows, dial_atlas, random_style, texture_size
 from dlcourse.errors import InvalidInput
 
-RENDERER_VERSION = 1  # part of the cache key: bump when the pictures change
+RENDERER_VERSION = 2  # part of the cache key: bump when the pictures or their times change
 CHUNK = 12  # clocks per batch of tensor work: small enough to stay in the CPU caches
 
 
