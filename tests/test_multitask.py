@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import multitask, parameter_counts
+from dlcourse.suites.bath_a2.multi_task import sharing_note
 from dlcourse.train import count_correct_per_head, evaluate_heads, fit, predict
 from dlcourse.train.losses import weighted_task_loss
 
@@ -103,3 +104,10 @@ def test_fit_records_each_head():
         model, test, correct_fn=count_correct_per_head, loss_fn=weighted_task_loss(0.5)
     )
     assert (row["test_acc_item"], row["test_acc_group"]) == pytest.approx((item_acc, group_acc))
+
+
+def testsharing_note_follows_the_differences():
+    gain = sharing_note(-0.17, 1.46)
+    assert "group head gains" in gain and "no real cost" in gain and "pays" not in gain
+    loss = sharing_note(-2.04, 0.1)
+    assert "pays" in loss and "cost of up to 2.0 points" in loss and "gains" not in loss

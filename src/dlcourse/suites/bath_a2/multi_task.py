@@ -145,11 +145,22 @@ def _compare_with_single_task(ctx: TaskContext, rows, single) -> None:
         d_group = 100 * (half["group_test_acc"] - single["group"]["test_acc"])
         ctx.say(
             f"At λ = 0.5 the multi-task network is {d_item:+.2f} points on items and {d_group:+.2f} points on "
-            "groups against the single-task networks. The group label is a function of the item label, so the "
-            "group task adds no information the item task lacks; what sharing buys here is one network instead "
-            + (
-                "of two at almost no cost in accuracy."
-                if min(d_item, d_group) > -1
-                else f"of two, at a cost of up to {-min(d_item, d_group):.1f} points."
-            )
+            "groups against the single-task networks. " + sharing_note(d_item, d_group)
         )
+
+
+def sharing_note(d_item: float, d_group: float) -> str:
+    """What the λ = 0.5 differences say about sharing, in points against the single-task networks."""
+    parts = []
+    if d_group > 0.5:
+        parts.append(
+            "The group head gains from sharing: the item loss asks the shared layers to tell apart items such "
+            "as shirts and T-shirts, whose groups differ but whose pictures look alike."
+        )
+    if d_item < -0.5:
+        parts.append("The item head pays for sharing its layers with the coarser task.")
+    if min(d_item, d_group) > -1:
+        parts.append("One network does the work of two at no real cost in accuracy.")
+    else:
+        parts.append(f"One network does the work of two at a cost of up to {-min(d_item, d_group):.1f} points.")
+    return " ".join(parts)
