@@ -11,7 +11,6 @@ import torch
 from dlcourse.data import load_sample
 from dlcourse.suites import select
 from dlcourse.suites.runner import run_task
-from dlcourse.suites.tbmi26.common import channel_stats
 
 FILTERS = (8, 16, 32)
 TINY = {
@@ -143,12 +142,3 @@ def test_q10_best_profile_reports_every_seed(runs):
     assert metrics["final_test_acc_mean"] == pytest.approx(np.mean(accs), abs=1e-4)
     assert metrics["final_test_acc_std"] == pytest.approx(np.std(accs, ddof=1), abs=1e-4)
     assert "airbench94's network" in notes(folder)
-
-
-def test_channel_stats_stay_exact_over_millions_of_pixels():
-    images = np.empty((1000, 64, 64, 3), dtype=np.uint8)  # 4 million pixels per channel
-    images[..., 0], images[..., 1], images[..., 2] = 200, 100, 0
-    images[::2, ..., 2] = 255
-    mean, std = channel_stats(images)
-    assert mean == pytest.approx((200 / 255, 100 / 255, 0.5), abs=1e-6)
-    assert std == pytest.approx((0, 0, 0.5), abs=1e-6)

@@ -2,11 +2,20 @@
 
 from dlcourse.data.dataset import Dataset
 from dlcourse.data.registry import DATASETS, load, load_sample
-from dlcourse.data.transforms import channels_first, flatten, one_hot, scale_symmetric, scale_unit, unflatten
+from dlcourse.data.transforms import (
+    channel_stats,
+    channels_first,
+    flatten,
+    one_hot,
+    scale_symmetric,
+    scale_unit,
+    unflatten,
+)
 
 __all__ = [
     "DATASETS",
     "Dataset",
+    "channel_stats",
     "channels_first",
     "flatten",
     "load",

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from dlcourse.attacks import Attack, adversarial_batches
-from dlcourse.data import DATASETS, channels_first, scale_unit
+from dlcourse.data import DATASETS, channel_stats, channels_first, scale_unit
 from dlcourse.data.dataset import Dataset
 from dlcourse.data.splits import validation_split
 from dlcourse.errors import DataNotFound
@@ -89,10 +89,8 @@ def prepare(ctx: TaskContext) -> Images:
     s: CnnSettings = ctx.settings
     ds = load_images(ctx)
     (x_train, y_train), (x_val, y_val) = validation_split(ds.x_train, ds.y_train, s.val_fraction, seed=ctx.seed)
+    mean, std = channel_stats(x_train)
     x_train = channels_first(scale_unit(x_train))
-    # float64 accumulators: float32 sums over tens of millions of pixels drift (see tbmi26.common).
-    mean = tuple(float(m) for m in x_train.mean(axis=(0, 2, 3), dtype=np.float64))
-    std = tuple(float(d) for d in x_train.std(axis=(0, 2, 3), dtype=np.float64))
     val = (channels_first(scale_unit(x_val)), y_val)
     return Images(ds, (x_train, y_train), val, (channels_first(scale_unit(ds.x_test)), ds.y_test), mean, std)
 

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlcourse.analysis.confusion import confusion, most_confused
-from dlcourse.data import channels_first, scale_unit
+from dlcourse.data import channel_stats, channels_first, scale_unit
 from dlcourse.data.registry import CIFAR10_JPEG_NOTE
 from dlcourse.data.splits import validation_split
 from dlcourse.device import describe_device
@@ -97,18 +97,6 @@ def cifar10(ctx: TaskContext, val_size: int | None = None) -> CifarData:
         mean=mean,
         std=std,
     )
-
-
-def channel_stats(images: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Per-channel mean and standard deviation of uint8 N x H x W x C images scaled to [0, 1].
-
-    The sums run in float64: a float32 sum over the 46 million pixels of a channel loses its low digits
-    and drifts (on CIFAR-10's training images it gives 0.364 for every channel instead of 0.491, 0.481,
-    0.445)."""
-    scaled = scale_unit(images)
-    mean = scaled.mean(axis=(0, 1, 2), dtype=np.float64)
-    std = scaled.std(axis=(0, 1, 2), dtype=np.float64)
-    return tuple(float(v) for v in mean), tuple(float(v) for v in std)
 
 
 def standardise(images: np.ndarray, mean: tuple[float, ...], std: tuple[float, ...]) -> np.ndarray:
