@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from dlcourse.data.labels import FASHION_GROUPS
 from dlcourse.plots import learning_curves
 from dlcourse.plots_multitask import accuracy_vs_task_weight
 from dlcourse.runs import load_json
-from dlcourse.suites.bath_a2.task6 import CLASSES, MultiTaskSettings, fashion_tasks, multitask_row, warn_if_slow
+from dlcourse.suites.bath_a2.task6 import (
+    CLASSES,
+    MultiTaskSettings,
+    fashion_tasks,
+    largest_group_share,
+    multitask_row,
+    warn_if_slow,
+)
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
 
@@ -81,7 +85,7 @@ def _record_metrics(ctx: TaskContext, rows: list[dict[str, Any]]) -> None:
 def _observations(rows, single, chance, test) -> list[str]:
     by_lambda = {r["lambda"]: r for r in rows}
     notes = []
-    majority = np.bincount(test[1][:, 1], minlength=len(FASHION_GROUPS)).max() / len(test[1])
+    majority = largest_group_share(test)
     if 0.0 in by_lambda:
         r = by_lambda[0.0]
         notes.append(

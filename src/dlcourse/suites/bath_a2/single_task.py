@@ -15,6 +15,7 @@ from dlcourse.suites.bath_a2.task6 import (
     SingleTaskSettings,
     fashion_tasks,
     labels_of,
+    largest_group_share,
     single_task_cnn,
     single_task_rows,
     warn_if_slow,
@@ -75,7 +76,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _chance_note(rows: list[dict[str, Any]], test) -> str:
-    majority = np.bincount(test[1][:, 1], minlength=len(FASHION_GROUPS)).max() / len(test[1])
+    majority = largest_group_share(test)
     item, group = rows
     return (
         f"Item network: {item['test_acc']:.2%} test accuracy (chance 10%). Group network: {group['test_acc']:.2%} "

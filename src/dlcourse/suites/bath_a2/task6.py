@@ -82,6 +82,12 @@ def multitask_cnn(s: Task6Settings) -> nn.Module:
     return multitask(s.filters, s.shared_dense, heads=[(*s.head, CLASSES[t]) for t in TASK_NAMES])
 
 
+def largest_group_share(split: tuple[np.ndarray, np.ndarray]) -> float:
+    """The accuracy of always answering the most common group: the group task's majority baseline."""
+    groups = split[1][:, 1]
+    return float(np.bincount(groups, minlength=len(FASHION_GROUPS)).max() / len(groups))
+
+
 def warn_if_slow(ctx: TaskContext, n_train: int, networks: int) -> None:
     """Batch 10 makes the brief's runs step-bound: say so up front when they will take hours on a CPU."""
     s: Task6Settings = ctx.settings
