@@ -74,6 +74,15 @@ def run(
     lr: Annotated[float | None, typer.Option(help="Override the tasks' learning rate.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override any setting: --set name=value.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    precision: Annotated[
+        str, typer.Option(help="auto (bf16 where this machine runs it faster), fp32 or bf16 (mixed precision).")
+    ] = "auto",
+    threads: Annotated[
+        int | None, typer.Option(help="CPU threads [default: the available cores]; 1 when sharing the machine.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the interrupted run of each task from its last epoch.")
+    ] = False,
 ):
     """Run one task or every task of a suite; results go to RUNS_DIR/<suite>/<task>/."""
     from dlcourse.data.fetch import search_dirs
@@ -101,6 +110,9 @@ def run(
             overrides=overrides,
             quiet=quiet,
             command=shlex.join(["dlcourse", *ctx.obj["argv"]]),
+            precision=precision,
+            threads=threads,
+            resume=resume,
         )
         out.print(f"{task.id}: results in {folder}")
 
@@ -215,7 +227,10 @@ def main(argv: list[str] | None = None) -> None:
     except DlcourseError as exc:
         _fail(str(exc))
     except (KeyboardInterrupt, typer.Abort):
-        print("interrupted; finished runs are kept, the unfinished one was discarded", file=sys.stderr)
+        print(
+            "interrupted; finished runs are kept, and the unfinished one continues with the same command and --resume",
+            file=sys.stderr,
+        )
         sys.exit(130)
     except Exception as exc:
         # Usage errors (unknown option, bad value type) come from the click layer under typer, whose

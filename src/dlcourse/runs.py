@@ -2,8 +2,11 @@
 
 A run writes into a staging folder next to the final one and swaps it into place only when the task
 finishes, so a failed or killed run never replaces (or half-replaces) the previous run's results. Inside,
-every file is written atomically. `manifest.json` keeps the order in which artifacts were recorded,
-which is the order a report shows them in.
+every file is written atomically. The staging folder also holds each model's training state
+(`checkpoints/`, see `train.checkpoint`): a run opened with `resume=True` takes over the newest staging
+folder that a killed or interrupted run of the same task and configuration left behind, and its models
+continue from their last finished epoch. Any other staging folder whose process is gone is removed.
+`manifest.json` keeps the order in which artifacts were recorded, which is the order a report shows them in.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -21,13 +25,32 @@ import numpy as np
 from dlcourse import atomic
 from dlcourse.train.history import History
 
+KEPT_ON_RESUME = ("checkpoints", "tensorboard")
+
 
 class Run:
-    def __init__(self, root: str | Path, suite: str, task: str) -> None:
+    def __init__(
+        self, root: str | Path, suite: str, task: str, fingerprint: dict[str, Any] | None = None, resume: bool = False
+    ) -> None:
         self.final = Path(root) / suite / task
         self.final.parent.mkdir(parents=True, exist_ok=True)
-        self.dir = self.final.parent / f".{task}.partial-{uuid.uuid4().hex[:8]}"
-        self.dir.mkdir()
+        fingerprint = json.loads(json.dumps(fingerprint or {}, default=str))  # as it reads back from JSON
+        left = _abandoned_staging(self.final)
+        reused = next((f for f in left if load_json(f / "owner.json", {}).get("fingerprint") == fingerprint), None)
+        reused = reused if resume else None
+        for folder in left:
+            if folder != reused:
+                shutil.rmtree(folder, ignore_errors=True)
+        self.resumed = reused is not None
+        if reused is not None:
+            self.dir = reused
+            for entry in self.dir.iterdir():
+                if entry.name not in KEPT_ON_RESUME:
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        else:
+            self.dir = self.final.parent / f".{task}.partial-{uuid.uuid4().hex[:8]}"
+            self.dir.mkdir()
+        atomic.write_json(self.dir / "owner.json", {"pid": os.getpid(), "fingerprint": fingerprint})
         self.metrics: dict[str, Any] = {}
         self.manifest: list[dict[str, Any]] = []
         self.histories: dict[str, Any] = {}
@@ -92,9 +115,15 @@ class Run:
     def tensorboard_dir(self) -> Path:
         return self.dir / "tensorboard"
 
+    def training_state(self, key: str) -> Path:
+        """Where the model trained under `key` keeps its resumable training state."""
+        return self.dir / "checkpoints" / f"{key}.pt"
+
     # -- lifecycle ------------------------------------------------------------------------------------
     def commit(self) -> Path:
         """Swap the finished staging folder into place of the previous run's folder."""
+        shutil.rmtree(self.dir / "checkpoints", ignore_errors=True)  # training states: only for resuming
+        (self.dir / "owner.json").unlink(missing_ok=True)
         old = self.final.parent / f".{self.final.name}.old-{uuid.uuid4().hex[:8]}"
         if self.final.exists():
             self.final.rename(old)
@@ -113,6 +142,26 @@ class Run:
             ]
         self.manifest.append(entry)
         atomic.write_json(self.dir / "manifest.json", self.manifest)
+
+
+def _abandoned_staging(final: Path) -> list[Path]:
+    """Staging folders of this task whose process has ended (killed or interrupted), newest first."""
+    found = []
+    for folder in final.parent.glob(f".{final.name}.partial-*"):
+        pid = load_json(folder / "owner.json", {}).get("pid")
+        if pid is None or not _alive(pid):
+            found.append(folder)
+    return sorted(found, key=lambda f: f.stat().st_mtime, reverse=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:

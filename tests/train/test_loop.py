@@ -56,7 +56,7 @@ def test_epoch_sums_equal_per_batch_means():
     model = mlp([5, 8, 2])
     reference = mlp([5, 8, 2])
     reference.load_state_dict(model.state_dict())
-    history = fit(model, (x, y), epochs=1, batch_size=50, seed=7, progress=False)
+    history = fit(model, (x, y), epochs=1, batch_size=50, seed=7, precision="fp32", progress=False)
     opt = torch.optim.Adam(reference.parameters(), lr=1e-3)
     perm = torch.randperm(130, generator=torch.Generator().manual_seed(7))
     loss_sum = correct = 0.0

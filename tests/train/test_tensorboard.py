@@ -7,7 +7,7 @@ from dlcourse.train.tensorboard import TensorBoardLogger, tensorboard_available
 
 def test_tensorboard_logger_writes_events(tmp_path):
     assert tensorboard_available(), "the dev extra installs tensorboard"
-    logger = TensorBoardLogger(tmp_path, tag="mlp")
+    logger = TensorBoardLogger(tmp_path)
     x, y = torch.randn(40, 3), torch.randint(0, 2, (40,))
     fit(mlp([3, 4, 2]), (x, y), (x, y), epochs=2, batch_size=10, callbacks=[logger], progress=False)
     logger.close()
@@ -15,5 +15,5 @@ def test_tensorboard_logger_writes_events(tmp_path):
 
     events = EventAccumulator(str(tmp_path))
     events.Reload()
-    assert "mlp/test_acc" in events.Tags()["scalars"]
-    assert [e.step for e in events.Scalars("mlp/train_loss")] == [1, 2]
+    assert "test_acc" in events.Tags()["scalars"]
+    assert [e.step for e in events.Scalars("train_loss")] == [1, 2]

@@ -7,7 +7,7 @@ import time
 import torch
 from torch import nn
 
-from dlcourse.train.steps import autocast_for
+from dlcourse.device import autocast_for
 
 
 def inference_seconds(model: nn.Module, x: torch.Tensor, batch_size: int = 1000, repeats: int = 3) -> float:

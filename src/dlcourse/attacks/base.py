@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from dlcourse.device import autocast_for
 from dlcourse.errors import InvalidSetting
-from dlcourse.train.steps import autocast_for
 
 
 class Attack:

@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 from dlcourse.attacks.base import Attack
+from dlcourse.device import autocast_for
 from dlcourse.train.loop import Split, to_device
-from dlcourse.train.steps import autocast_for
 
 
 def robust_accuracy(

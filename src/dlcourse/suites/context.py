@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ class TaskContext:
     data_dir: Path | None
     run: Run
     quiet: bool = False
+    precision: str = "auto"
+    _trained: int = field(default=0, init=False)
 
     def say(self, text: str) -> None:
         """Record a note in the run and show it."""
@@ -66,19 +69,27 @@ class TaskContext:
     def fit(
         self, model: nn.Module, train, test=None, label: str = "train", seed: int | None = None, **kwargs: Any
     ) -> History:
-        """`train.fit` with this run's device, seed (unless one is given) and progress, logging to TensorBoard
-        when installed."""
+        """`train.fit` with this run's device, precision, seed (unless one is given) and progress, a resumable
+        training state in the run folder, and TensorBoard logging when installed.
+
+        Each model a task trains gets a key from its order and label ("03-lambda=0.5"): a resumed task that
+        trains several models finds the finished ones by it and skips their training.
+        """
+        self._trained += 1
+        key = f"{self._trained:02d}-" + re.sub(r"[^A-Za-z0-9=.,+-]+", "_", label)
         callbacks = list(kwargs.pop("callbacks", ()))
-        logger = TensorBoardLogger(self.run.tensorboard_dir / label, tag=label) if tensorboard_available() else None
+        logger = TensorBoardLogger(self.run.tensorboard_dir / key) if tensorboard_available() else None
         if logger:
             callbacks.append(logger)
         try:
-            return fit(
+            history = fit(
                 model,
                 train,
                 test,
                 device=self.device,
                 seed=self.seed if seed is None else seed,
+                precision=self.precision,
+                checkpoint=self.run.training_state(key),
                 progress=not self.quiet,
                 label=label,
                 callbacks=callbacks,
@@ -87,3 +98,7 @@ class TaskContext:
         finally:
             if logger:
                 logger.close()
+        if "resumed_from_epoch" in history.meta and not self.quiet:
+            done = history.meta["resumed_from_epoch"]
+            console.print(f"[dim]{self.task_id}:[/] {label}: continued from the saved state after epoch {done}")
+        return history

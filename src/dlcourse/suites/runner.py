@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 import time
@@ -13,9 +14,16 @@ import numpy as np
 import torch
 
 import dlcourse
-from dlcourse.device import describe_device, resolve_device, seed_everything
+from dlcourse.device import (
+    choose_precision,
+    describe_device,
+    load_warning,
+    resolve_device,
+    seed_everything,
+    set_threads,
+)
 from dlcourse.errors import UnknownName
-from dlcourse.runs import Run
+from dlcourse.runs import Run, load_json
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import Task
 from dlcourse.train.progress import console
@@ -46,17 +54,39 @@ def run_task(
     overrides: dict[str, Any] | None = None,
     quiet: bool = False,
     command: str | None = None,
+    precision: str = "auto",
+    threads: int | None = None,
+    resume: bool = False,
 ) -> Path:
-    """Run one task and return its committed run folder."""
+    """Run one task and return its committed run folder.
+
+    `resume` continues the newest interrupted run of this task with the same settings, seed, device and
+    precision (its finished models are not trained again); without one it starts afresh. An interrupted
+    run (Ctrl-C, a kill) leaves its staging folder for that; a run that fails with an error removes it.
+    """
     settings, used = settings_for(task, profile, overrides or {})
     torch_device = resolve_device(device)
-    run = Run(runs_root, task.suite, task.name)
-    ctx = TaskContext(task.id, settings, used, torch_device, seed, Path(data_dir) if data_dir else None, run, quiet)
+    choose_precision(precision, torch_device, convolutional=False, batch_size=1)  # an unknown name fails here
+    threads = set_threads(threads) if torch_device.type == "cpu" else None
+    fingerprint = {"settings": settings.as_dict(), "profile": used, "seed": seed}
+    fingerprint |= {"device": torch_device.type, "precision": precision}
+    if resume and (finished := _finished_run(Path(runs_root) / task.suite / task.name, fingerprint)):
+        if not quiet:
+            console.print(f"[dim]{task.id}:[/] finished earlier with these settings; kept {finished}")
+        return finished
+    run = Run(runs_root, task.suite, task.name, fingerprint, resume=resume)
+    data = Path(data_dir) if data_dir else None
+    ctx = TaskContext(task.id, settings, used, torch_device, seed, data, run, quiet, precision)
     provenance = _provenance(task, settings, used, profile, seed, torch_device)
+    provenance |= {"precision": precision, "threads": threads, "resumed": run.resumed, "fingerprint": fingerprint}
     provenance["command"] = command or f"dlcourse.suites.runner.run_task({task.id!r}, profile={profile!r}, seed={seed})"
     run.write_json("provenance.json", provenance)
     if not quiet:
         console.rule(f"[bold]{task.id}[/] {task.title} ({used} profile, {describe_device(torch_device)})")
+        if threads and (warning := load_warning(threads)):
+            console.print(f"[yellow]warning:[/] {warning}")
+        if resume:
+            console.print(f"[dim]{task.id}:[/] " + _resume_line(run))
     if used != profile:
         ctx.say(f"{task.id} has no '{profile}' profile; ran '{used}'")
     start = time.perf_counter()
@@ -67,9 +97,26 @@ def run_task(
         provenance["finished"] = _now()
         run.write_json("provenance.json", provenance)
         return run.commit()
+    except KeyboardInterrupt:
+        console.print(f"{task.id}: interrupted; the same command with --resume continues from the last epoch")
+        raise
     except BaseException:
         run.discard()
         raise
+
+
+def _finished_run(folder: Path, fingerprint: dict[str, Any]) -> Path | None:
+    """The task's committed run folder when it finished with this configuration (what --resume skips)."""
+    provenance = load_json(folder / "provenance.json", {})
+    same = provenance.get("fingerprint") == json.loads(json.dumps(fingerprint, default=str))
+    return folder if same and provenance.get("finished") else None
+
+
+def _resume_line(run: Run) -> str:
+    if not run.resumed:
+        return "no interrupted run with these settings to resume: starting afresh"
+    states = sorted((run.dir / "checkpoints").glob("*.pt"))
+    return f"resuming the interrupted run in {run.dir} ({len(states)} model(s) with a saved training state)"
 
 
 def _provenance(task: Task, settings: Any, used: str, asked: str, seed: int, device: torch.device) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from torch import nn
 
 from dlcourse.train.history import History
@@ -41,6 +43,15 @@ class EarlyStopping:
             self.stopped_epoch = int(row["epoch"])
             return True
         return False
+
+    def state_dict(self) -> dict[str, Any]:
+        """What a resumed run needs to carry on counting (see `checkpoint.py`)."""
+        keys = ("best", "best_epoch", "stopped_epoch", "best_state", "wait")
+        return {k: getattr(self, k) for k in keys}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            setattr(self, key, value)
 
     def on_train_end(self, history: History, model: nn.Module) -> None:
         if self.restore_best and self.best_state is not None:

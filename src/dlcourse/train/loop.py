@@ -4,8 +4,9 @@ The whole dataset is moved to the device once; a batch is an index slice of a se
 and accuracy are summed on the device and read once per epoch (and at the progress bar's refreshes).
 An `augment` function (see `augment.py`) re-draws the whole training set on the device at the start of
 each epoch, into the same tensor, so the steps (graphed or not) keep reading from one place.
-On CUDA the step runs under bf16 autocast, convolution inputs are channels_last, and the step is a
-CUDA graph (see `steps.GraphedStep`) unless `fast=False` or the step has a batch transform (augmentation,
+The precision policy (`device.choose_precision`) decides bf16 autocast and channels_last: on CUDA always,
+on CPUs with native bf16 where it was measured faster. On CUDA the step is a CUDA graph (see
+`steps.GraphedStep`) unless `fast=False` or the step has a batch transform (augmentation,
 mixup, an adversary) or is SAM's two-pass step, which run eagerly.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -21,14 +23,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from dlcourse.device import autocast_for, choose_precision
 from dlcourse.errors import TrainingDiverged
 from dlcourse.train.augment import Augment
+from dlcourse.train.checkpoint import load_training_state, restore_training_state, save_training_state
 from dlcourse.train.history import History
 from dlcourse.train.optim import make_optimizer
 from dlcourse.train.progress import EpochProgress
 from dlcourse.train.sam import SAM
 from dlcourse.train.schedule import lr_at, set_lr
-from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, SamStep, autocast_for, count_correct
+from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, SamStep, count_correct
 from dlcourse.train.transforms import BatchTransform
 
 ArrayLike = np.ndarray | torch.Tensor
@@ -74,6 +78,8 @@ def fit(
     device: str | torch.device = "cpu",
     seed: int = 0,
     fast: bool = True,
+    precision: str = "auto",
+    checkpoint: Path | None = None,
     eval_batch_size: int | None = None,
     callbacks: Sequence[Callback] = (),
     progress: bool = True,
@@ -87,6 +93,10 @@ def fit(
 
     `train` and `test` are (x, y) arrays or tensors; labels are class indices (or one-hot rows).
     The same seed on the same device gives the same history. `fast` enables the CUDA-graph step on GPU.
+    `precision` is `auto`, `fp32` or `bf16` (see `device.choose_precision`).
+    `checkpoint`, when given, is a file that receives the whole training state after every epoch; if it
+    already holds the state of an interrupted run with this configuration, training continues from there
+    (and a finished one returns at once), with the same result as an uninterrupted run (`checkpoint.py`).
     `lr_schedule` is one of `schedule.SCHEDULES`, applied per step. `optimizer` is a name (built with `lr`,
     `weight_decay` and `momentum`, SGD's and RMSprop's) or a ready optimizer over the model's parameters, whose
     groups keep their own rates: the schedule scales each group's starting rate.
@@ -99,16 +109,16 @@ def fit(
     `train_acc` / `test_acc` are the mean over the heads.
     """
     device = torch.device(device)
-    channels_last = device.type == "cuda" and _has_conv(model)
+    policy = choose_precision(precision, device, convolutional=_has_conv(model), batch_size=batch_size)
     model.to(device)
-    if channels_last:
+    if policy.channels_last:
         model.to(memory_format=torch.channels_last)
-    x, y = to_device(train, device, channels_last)
+    x, y = to_device(train, device, policy.channels_last)
     source = x  # may share memory with the caller's array: never written to
     if augment is not None:
         x = torch.empty_like(source)  # each epoch's augmented draw of the training set
-    test_xy = to_device(test, device, channels_last) if test is not None else None
-    val_xy = to_device(val, device, channels_last) if val is not None else None
+    test_xy = to_device(test, device, policy.channels_last) if test is not None else None
+    val_xy = to_device(val, device, policy.channels_last) if val is not None else None
     if isinstance(optimizer, torch.optim.Optimizer):
         opt = optimizer
     else:
@@ -118,28 +128,20 @@ def fit(
     steps_per_epoch = math.ceil(len(x) / batch_size)
     schedule = _scheduler(opt, lr_schedule, epochs * steps_per_epoch)
     generator = torch.Generator(device=device).manual_seed(seed)
-    sums = torch.zeros(1 + max(1, len(heads)), dtype=torch.float64, device=device)
-    model.train()
-    step_class = SamStep if sam_rho else EagerStep
-    step: Callable[[torch.Tensor], None] = step_class(
-        model, opt, loss_fn, correct_fn, x, y, sums, channels_last, transform, generator
-    )
-    # A graph replays the rate it was captured with unless the rate is a device tensor (fused Adam's is).
-    rates_in_graph = schedule is None or all(torch.is_tensor(g["lr"]) for g in opt.param_groups)
-    graphed = (
-        fast and device.type == "cuda" and len(x) >= batch_size and rates_in_graph and transform is None and not sam_rho
-    )
-    if graphed:
-        step = GraphedStep(step, batch_size)
     meta = dict(
         device=str(device),
+        threads=torch.get_num_threads() if device.type == "cpu" else None,
+        precision=policy.name,
+        channels_last=policy.channels_last,
         batch_size=batch_size,
         lr=lr,
         lr_schedule=lr_schedule,
         optimizer=optimizer if isinstance(optimizer, str) else type(optimizer).__name__,
+        rates=sorted({float(g["lr"]) for g in opt.param_groups}),
+        weight_decay=sorted({float(g.get("weight_decay", 0.0)) for g in opt.param_groups}),
+        momentum=momentum if optimizer in ("sgd", "momentum", "rmsprop") else None,
         epochs=epochs,
         seed=seed,
-        cuda_graph=graphed,
         transform=transform is not None,
         sam_rho=sam_rho,
         train_size=len(x),
@@ -149,9 +151,35 @@ def fit(
         heads=list(heads),
     )
     history = History(meta=meta)
+    fingerprint = _fingerprint(meta, model)
+    saved = load_training_state(checkpoint, fingerprint)
+    first_epoch = 1
+    if saved is not None:
+        history.rows = restore_training_state(saved, model, opt, generator, callbacks)
+        first_epoch = saved["epoch"] + 1
+        if saved["finished"]:
+            meta["cuda_graph"] = False
+            meta["resumed_from_epoch"] = saved["epoch"]
+            return _finish(model, history)
+        meta["resumed_from_epoch"] = saved["epoch"]
+    sums = torch.zeros(1 + max(1, len(heads)), dtype=torch.float64, device=device)
+    model.train()
+    step_class = SamStep if sam_rho else EagerStep
+    step: Callable[[torch.Tensor], None] = step_class(
+        model, opt, loss_fn, correct_fn, x, y, sums, policy, transform, generator
+    )
+    # A graph replays the rate it was captured with unless the rate is a device tensor (fused Adam's is).
+    rates_in_graph = schedule is None or all(torch.is_tensor(g["lr"]) for g in opt.param_groups)
+    graphed = (
+        fast and device.type == "cuda" and len(x) >= batch_size and rates_in_graph and transform is None and not sam_rho
+    )
+    if graphed:
+        step = GraphedStep(step, batch_size)
+    meta["cuda_graph"] = graphed
     eval_bs = eval_batch_size or (8192 if device.type == "cuda" else 2000)
+    stopped = False
     with EpochProgress(label, enabled=progress) as bar:
-        for epoch in range(1, epochs + 1):
+        for epoch in range(first_epoch, epochs + 1):
             bar.start_epoch(epoch, epochs, steps_per_epoch)
             offset = (epoch - 1) * steps_per_epoch
             before_step = (lambda i, offset=offset: schedule(offset + i)) if schedule else None
@@ -171,11 +199,43 @@ def fit(
             history.append(**row)
             bar.end_epoch(row)
             # Every callback sees every epoch (a list, not a short-circuiting any()).
-            if any([cb.on_epoch_end(history, model) for cb in callbacks]):
+            stopped = any([cb.on_epoch_end(history, model) for cb in callbacks])
+            if checkpoint is not None and not stopped and epoch < epochs:
+                state = _state(fingerprint, epoch, False, model, opt, generator, history, callbacks)
+                save_training_state(checkpoint, **state)
+            if stopped:
                 break
     for cb in callbacks:
         if (end := getattr(cb, "on_train_end", None)) is not None:
             end(history, model)
+    if checkpoint is not None:
+        state = _state(fingerprint, len(history), True, model, opt, generator, history, callbacks)
+        save_training_state(checkpoint, **state)
+    return _finish(model, history)
+
+
+def _state(fingerprint, epoch, finished, model, optimizer, generator, history, callbacks) -> dict:
+    return dict(
+        fingerprint=fingerprint,
+        epoch=epoch,
+        finished=finished,
+        model=model,
+        optimizer=optimizer,
+        generator=generator,
+        history=history,
+        callbacks=callbacks,
+    )
+
+
+def _fingerprint(meta: dict, model: nn.Module) -> dict:
+    """What must match for a saved training state to be continued: the configuration and the model's shape."""
+    shapes = [list(p.shape) for p in model.parameters()]
+    return {k: v for k, v in meta.items() if k not in ("threads", "cuda_graph")} | {"shapes": shapes}
+
+
+def _finish(model: nn.Module, history: History) -> History:
+    """Hand the model back in the ordinary memory layout: code after training may `view` its weights."""
+    model.to(memory_format=torch.contiguous_format)
     return history
 
 

@@ -1,9 +1,10 @@
-"""A rich progress bar per epoch, with live loss and accuracy, and one summary line per epoch."""
+"""A rich progress bar per epoch, with live loss, accuracy and time left, and one summary line per epoch
+that ends with the time left for the remaining epochs."""
 
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 console = Console(stderr=True)
 
@@ -16,6 +17,7 @@ class EpochProgress:
     def __init__(self, label: str, enabled: bool = True) -> None:
         self.label, self.enabled = label, enabled
         self._progress: Progress | None = None
+        self._epochs, self._seconds = 0, []
 
     def __enter__(self) -> EpochProgress:
         if self.enabled:
@@ -25,6 +27,8 @@ class EpochProgress:
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[stats]}"),
                 TimeElapsedColumn(),
+                TextColumn("left"),
+                TimeRemainingColumn(),
                 console=console,
                 transient=True,
             )
@@ -36,6 +40,7 @@ class EpochProgress:
             self._progress.__exit__(*exc)
 
     def start_epoch(self, epoch: int, epochs: int, steps: int) -> None:
+        self._epochs = epochs
         if self._progress is not None:
             self._task = self._progress.add_task(f"{self.label} {epoch}/{epochs}", total=steps, stats="")
 
@@ -48,12 +53,42 @@ class EpochProgress:
             self._progress.update(self._task, completed=done, stats=f"loss {loss:.4f} acc {acc:.2%}")
 
     def end_epoch(self, row: dict[str, float]) -> None:
+        self._seconds.append(row["seconds"])
         if self._progress is None:
             return
         self._progress.remove_task(self._task)
-        test = f"  test loss {row['test_loss']:.4f} acc {row['test_acc']:.2%}" if "test_acc" in row else ""
-        test += f"  val loss {row['val_loss']:.4f} acc {row['val_acc']:.2%}" if "val_acc" in row else ""
-        console.print(
-            f"{self.label} {int(row['epoch'])}: train loss {row['train_loss']:.4f} "
-            f"acc {row['train_acc']:.2%}{test}  {row['seconds']:.1f} s, {row['samples_per_s']:,.0f} samples/s"
-        )
+        eta = eta_seconds(self._seconds, self._epochs - int(row["epoch"]))
+        console.print(epoch_line(self.label, row, self._epochs, eta))
+
+
+def epoch_line(label: str, row: dict[str, float], epochs: int, eta: float) -> str:
+    """One epoch in under 100 columns: loss and accuracy of each split, seconds, and the time left."""
+    parts = [f"{label} {int(row['epoch'])}/{epochs}"]
+    for split in ("train", "test", "val"):
+        if f"{split}_acc" in row:
+            parts.append(f"{split} {row[f'{split}_loss']:.4f} {row[f'{split}_acc']:.2%}")
+    parts.append(f"{row['seconds']:.1f} s")
+    if eta >= 1:
+        parts.append(f"{format_duration(eta)} left")
+    return "  ".join(parts)
+
+
+def eta_seconds(epoch_seconds: list[float], remaining: int) -> float:
+    """Time left for `remaining` epochs, from the epochs so far (the first left out once there are more:
+    it carries the warm-up)."""
+    if remaining <= 0 or not epoch_seconds:
+        return 0.0
+    steady = epoch_seconds[1:] if len(epoch_seconds) > 1 else epoch_seconds
+    return remaining * sum(steady) / len(steady)
+
+
+def format_duration(seconds: float) -> str:
+    """'45 s', '3 min 05 s', '2 h 07 min': as precise as a person planning around it needs."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"

@@ -10,11 +10,11 @@ inside an epoch.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
 
 import torch
 from torch import nn
 
+from dlcourse.device import FP32, Precision
 from dlcourse.train.sam import SAM, frozen_batchnorm_stats
 from dlcourse.train.transforms import BatchTransform
 
@@ -33,11 +33,9 @@ def count_correct_per_head(outputs: tuple[torch.Tensor, ...], targets: torch.Ten
     return torch.stack([(logits.argmax(1) == targets[:, i]).sum() for i, logits in enumerate(outputs)])
 
 
-def autocast_for(device: torch.device):
-    """bf16 autocast on CUDA (graph-safe: no weight-cast cache); full precision on the CPU."""
-    if device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16, cache_enabled=False)
-    return nullcontext()
+def as_float(out: torch.Tensor | tuple[torch.Tensor, ...]) -> torch.Tensor | tuple[torch.Tensor, ...]:
+    """A model's output (or each head's) in fp32: losses and softmax are computed at full precision."""
+    return tuple(o.float() for o in out) if isinstance(out, tuple) else out.float()
 
 
 class EagerStep:
@@ -50,12 +48,12 @@ class EagerStep:
         x: torch.Tensor,
         y: torch.Tensor,
         sums: torch.Tensor,
-        channels_last: bool = False,
+        precision: Precision = FP32,
         transform: BatchTransform | None = None,
         generator: torch.Generator | None = None,
     ) -> None:
         self.model, self.optimizer, self.loss_fn, self.correct_fn = model, optimizer, loss_fn, correct_fn
-        self.x, self.y, self.sums, self.channels_last = x, y, sums, channels_last
+        self.x, self.y, self.sums, self.precision = x, y, sums, precision
         self.transform, self.generator = transform, generator
         # Once a graph owns the gradient tensors they must keep their addresses: zero them, never free them.
         self.set_to_none = True
@@ -64,7 +62,7 @@ class EagerStep:
         xb, yb = self.x.index_select(0, idx), self.y.index_select(0, idx)
         if self.transform is not None:
             xb, yb = self.transform(xb, yb, self.generator)
-        if self.channels_last:
+        if self.precision.channels_last:
             xb = xb.contiguous(memory_format=torch.channels_last)
         return xb, yb
 
@@ -80,9 +78,11 @@ class EagerStep:
         self.record(out, loss, yb)
 
     def forward(self, xb: torch.Tensor, yb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        with autocast_for(xb.device):
+        """The model under the precision's autocast; the loss in fp32 on fp32 outputs."""
+        with self.precision.autocast(xb.device):
             out = self.model(xb)
-            return out, self.loss_fn(out, yb)
+        out = as_float(out)
+        return out, self.loss_fn(out, yb)
 
     @torch.no_grad()
     def record(self, out: torch.Tensor, loss: torch.Tensor, yb: torch.Tensor) -> None:

@@ -15,19 +15,22 @@ def tensorboard_available() -> bool:
 
 
 class TensorBoardLogger:
-    """Writes every numeric column of each new History row as a scalar under `<tag>/<column>`."""
+    """Writes every numeric column of each new History row as a scalar named by the column.
 
-    def __init__(self, log_dir: str | Path, tag: str = "train") -> None:
+    One log folder per trained model and the same scalar names for all of them, so that `tensorboard
+    --logdir runs` draws the models of a study as overlaid lines on one chart per column.
+    """
+
+    def __init__(self, log_dir: str | Path) -> None:
         from torch.utils.tensorboard import SummaryWriter
 
         self.writer = SummaryWriter(log_dir=str(log_dir))
-        self.tag = tag
 
     def on_epoch_end(self, history: History, model: nn.Module) -> bool:
         row = history.last
         for key, value in row.items():
             if key != "epoch":
-                self.writer.add_scalar(f"{self.tag}/{key}", value, int(row["epoch"]))
+                self.writer.add_scalar(key, value, int(row["epoch"]))
         self.writer.flush()
         return False
 

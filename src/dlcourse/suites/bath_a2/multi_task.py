@@ -13,7 +13,7 @@ from dlcourse.suites.bath_a2.task6 import (
     fashion_tasks,
     largest_group_share,
     multitask_row,
-    warn_if_slow,
+    say_budget,
 )
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
@@ -23,13 +23,21 @@ from dlcourse.suites.registry import task
     "bath-a2/6.2",
     "Multi-task CNN (hard parameter sharing) on Fashion-MNIST, loss weight λ in {0, 0.25, 0.5, 0.75, 1}",
     brief=MultiTaskSettings(),
-    quick=MultiTaskSettings(shared_dense=256, head=(128, 32), epochs=3, batch_size=50, train_size=2000, test_size=1000),
+    quick=MultiTaskSettings(
+        shared_dense=256,
+        head=(128, 32),
+        epochs=3,
+        batch_size=50,
+        lr_schedule="constant",
+        train_size=2000,
+        test_size=1000,
+    ),
 )
 def task_6_2(ctx: TaskContext) -> None:
     s: MultiTaskSettings = ctx.settings
     ds = ctx.load("fashion-mnist")
     train, test = fashion_tasks(ds)
-    warn_if_slow(ctx, len(train[1]), len(s.lambdas))
+    say_budget(ctx, len(train[1]), len(s.lambdas))
     ctx.say(
         f"Shared: conv {list(s.filters)} (3x3 'same', 2x2 max pooling after the first two), flatten, dense "
         f"{s.shared_dense}. Heads: dense {[*s.head, 10]} (item) and {[*s.head, 3]} (group), softmax in the loss. "

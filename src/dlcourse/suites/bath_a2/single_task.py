@@ -16,9 +16,9 @@ from dlcourse.suites.bath_a2.task6 import (
     fashion_tasks,
     labels_of,
     largest_group_share,
+    say_budget,
     single_task_cnn,
     single_task_rows,
-    warn_if_slow,
 )
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
@@ -34,6 +34,7 @@ from dlcourse.train import evaluate, predict
         head=(128, 32),
         epochs=3,
         batch_size=50,
+        lr_schedule="constant",
         train_size=2000,
         test_size=1000,
         tune=True,
@@ -46,7 +47,7 @@ def task_6_1(ctx: TaskContext) -> None:
     s: SingleTaskSettings = ctx.settings
     ds = ctx.load("fashion-mnist")
     train, test = fashion_tasks(ds)
-    warn_if_slow(ctx, len(train[1]), len(TASK_NAMES))
+    say_budget(ctx, len(train[1]), len(TASK_NAMES))
     ctx.say(
         f"Two networks of one structure: conv {list(s.filters)} (3x3, stride 1, 'same'), 2x2/stride-2 max pooling "
         f"after the first and second conv (28 -> 14 -> 7), flatten (7x7x{s.filters[-1]}), dense "
