@@ -1,18 +1,22 @@
-"""Training speed of the engine against a plain DataLoader loop, on two workloads of bath-a2:
+"""Training speed: the engine as tasks use it, a plain DataLoader loop, and this machine's floor.
 
-  mlp    Task 3.1's MLP [784, 1000, 1000, 10] on MNIST, batch 50, Adam
-  task6  Task 6.1's item CNN (conv 32-64-128, dense 3136-1024-100-10, 23M parameters) on Fashion-MNIST,
-         batch 10, Adam: 6,000 steps per epoch, so the cost per step is what counts
+Workloads (bath-a2's networks, Adam, a 60,000-image epoch):
 
-Both loops train the same model from the same initial weights on the same tensors, in this process, on the
-same device; the DataLoader loop is the usual notebook code:
+  W1       3.1 MLP [784, 1000, 1000, 10], batch 50
+  W2-b50   4.1 CNN (conv 32-64-128, 4x4, strides 1-2-2), batch 50
+  W2-b128  the same at batch 128
+  W3-b10   6.1 network (conv 32-64-128 3x3 + pooling, dense 3136-1024-100-10, 23M parameters), batch 10
+  W3-b100  the same at batch 100
 
-    for x, y in DataLoader(TensorDataset(x_train, y_train), batch_size=..., shuffle=True): ...
+For each: the engine (`dlcourse.train.fit` with its defaults: precision auto, data on the device), the
+textbook loop (`DataLoader(TensorDataset(x, y), batch_size=..., shuffle=True)`, fp32), and the floor:
+the FLOPs of one forward and backward pass (torch.utils.flop_counter) divided by this machine's measured
+matmul rate (fp32 and bf16, 2048 x 2048), plus the optimiser's memory traffic, measured as the time of one
+fused Adam step over the model's parameters. The contenders alternate, repeat after repeat, in this one
+process; each repeat is `--steps` steps, and the minimum is scaled to a full epoch.
 
-Usage: python bench/train_speed.py [--workload mlp|task6] [--data-dir ../shared/data] [--device auto|cpu|cuda]
-                                   [--epochs 2] [--train-size N]
-`--train-size` times on the first N images and scales the time to a full epoch (for slow CPUs).
-Without the full dataset on disk it falls back to the bundled 5,000-image sample and says so.
+Usage: python bench/train_speed.py [--workloads W1,W3-b100] [--steps 200] [--repeats 3] [--device cpu]
+The images are random tensors of the datasets' shapes: speed does not depend on their values.
 """
 
 from __future__ import annotations
@@ -22,73 +26,117 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.flop_counter import FlopCounterMode
 
-from dlcourse.data import channels_first, flatten, load, load_sample, scale_unit
-from dlcourse.device import describe_device, resolve_device
-from dlcourse.errors import DataNotFound
+from dlcourse.device import choose_precision, describe_device, resolve_device, set_threads
 from dlcourse.models import cnn, mlp
 from dlcourse.train import fit
+
+EPOCH = 60_000
 
 
 @dataclass(frozen=True)
 class Workload:
-    dataset: str
-    prepare: Callable[[np.ndarray], np.ndarray]
+    shape: tuple[int, ...]
     build: Callable[[], nn.Module]
     batch_size: int
 
 
+def _mlp() -> nn.Module:
+    return mlp([784, 1000, 1000, 10])
+
+
+def _cnn41() -> nn.Module:
+    return cnn((32, 64, 128), kernel_size=4, strides=(1, 2, 2))
+
+
+def _net61() -> nn.Module:
+    return cnn((32, 64, 128), kernel_size=3, padding="same", pool_after=(0, 1), dense=(3136, 1024, 100))
+
+
 WORKLOADS = {
-    "mlp": Workload("mnist", lambda x: flatten(scale_unit(x)), lambda: mlp([784, 1000, 1000, 10]), 50),
-    "task6": Workload(
-        "fashion-mnist",
-        lambda x: channels_first(scale_unit(x)),
-        lambda: cnn((32, 64, 128), kernel_size=3, padding="same", pool_after=(0, 1), dense=(3136, 1024, 100)),
-        10,
-    ),
+    "W1": Workload((784,), _mlp, 50),
+    "W2-b50": Workload((1, 28, 28), _cnn41, 50),
+    "W2-b128": Workload((1, 28, 28), _cnn41, 128),
+    "W3-b10": Workload((1, 28, 28), _net61, 10),
+    "W3-b100": Workload((1, 28, 28), _net61, 100),
 }
 
 
-def dataloader_epoch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, device, batch_size: int) -> float:
-    """One epoch of the textbook loop, timed; data stays on the device like in the engine."""
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def dataloader_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> float:
+    """One pass of the textbook loop over (x, y), timed."""
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loader = DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True)
-    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    sync()
+    _sync(x.device)
     start = time.perf_counter()
     for xb, yb in loader:
         loss = F.cross_entropy(model(xb), yb)
         opt.zero_grad()
         loss.backward()
         opt.step()
-    sync()
+    _sync(x.device)
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workload", default="mlp", choices=sorted(WORKLOADS), help="what to train (default mlp)")
-    parser.add_argument("--data-dir", default=None, help="folder with the .npz files (default: search, then sample)")
-    parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
-    parser.add_argument("--epochs", type=int, default=2, help="timed epochs per method; the best is kept (default 2)")
-    parser.add_argument("--train-size", type=int, default=None, help="time on this many images, scaled to an epoch")
-    args = parser.parse_args()
-    work = WORKLOADS[args.workload]
-    device = resolve_device(args.device)
-    try:
-        ds = load(work.dataset, data_dir=args.data_dir, download=False)
-    except DataNotFound:
-        ds = load_sample(work.dataset)
-        print(f"full {work.dataset} not found: timing on the bundled 5,000-image sample")
-    epoch_size = len(ds.y_train)
-    n = min(args.train_size or epoch_size, epoch_size)
-    x = torch.as_tensor(work.prepare(ds.x_train[:n])).to(device)
-    y = torch.as_tensor(ds.y_train[:n]).to(device)
+def engine_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> tuple[float, str]:
+    history = fit(model, (x, y), epochs=1, batch_size=batch_size, device=x.device, progress=False)
+    return history.rows[0]["seconds"], history.meta["precision"] + (" + NHWC" if history.meta["channels_last"] else "")
+
+
+def flops_per_image(work: Workload, device: torch.device) -> float:
+    model = work.build().to(device)
+    x = torch.rand(work.batch_size, *work.shape, device=device)
+    counter = FlopCounterMode(display=False)
+    with counter:
+        F.cross_entropy(model(x), torch.zeros(work.batch_size, dtype=torch.long, device=device)).backward()
+    return counter.get_total_flops() / work.batch_size
+
+
+def matmul_rate(dtype: torch.dtype, device: torch.device, n: int = 2048, repeats: int = 5) -> float:
+    """FLOP/s of an n x n matmul in `dtype`, the best of `repeats`."""
+    a, b = (torch.rand(n, n, device=device, dtype=dtype) for _ in range(2))
+    a @ b  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        _sync(device)
+        start = time.perf_counter()
+        a @ b
+        _sync(device)
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best
+
+
+def adam_step_seconds(model: nn.Module, repeats: int = 10) -> float:
+    """One fused (CPU/CUDA) Adam step over the model's parameters: the optimiser's memory traffic."""
+    params = list(model.parameters())
+    for p in params:
+        p.grad = torch.zeros_like(p)
+    opt = torch.optim.Adam(params, lr=1e-3, fused=True)
+    opt.step()
+    best = float("inf")
+    for _ in range(repeats):
+        _sync(params[0].device)
+        start = time.perf_counter()
+        opt.step()
+        _sync(params[0].device)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench(name: str, device: torch.device, steps: int, repeats: int, rates: dict[str, float]) -> dict[str, object]:
+    work = WORKLOADS[name]
+    n = steps * work.batch_size
+    x = torch.rand(n, *work.shape, device=device)
+    y = torch.randint(0, 10, (n,), device=device)
     torch.manual_seed(0)
     initial = work.build().state_dict()
 
@@ -97,16 +145,64 @@ def main() -> None:
         model.load_state_dict(initial)
         return model
 
-    scale = epoch_size / n
-    baseline = scale * min(dataloader_epoch(fresh(), x, y, device, work.batch_size) for _ in range(args.epochs))
-    history = fit(fresh(), (x, y), epochs=args.epochs, batch_size=work.batch_size, device=device, progress=False)
-    engine = scale * min(history.column("seconds"))
-    graph = " (CUDA graph)" if history.meta["cuda_graph"] else ""
-    timed = f"timed on {n:,} images, scaled to {epoch_size:,}" if n < epoch_size else f"{n:,} images"
-    print(f"{args.workload}: {describe_device(device)}; {timed}, batch {work.batch_size}, Adam; best of {args.epochs}")
-    print(f"{'DataLoader loop':<24}{baseline:8.2f} s/epoch")
-    print(f"{'dlcourse engine' + graph:<24}{engine:8.2f} s/epoch")
-    print(f"{'speed-up':<24}{baseline / engine:8.2f} x")
+    dataloader_seconds(fresh(), x[: 5 * work.batch_size], y[: 5 * work.batch_size], work.batch_size)  # warm-up
+    engine_seconds(fresh(), x[: 5 * work.batch_size], y[: 5 * work.batch_size], work.batch_size)
+    loop, engine = [], []
+    for _ in range(repeats):  # interleaved, so that a change in machine load hits both
+        loop.append(dataloader_seconds(fresh(), x, y, work.batch_size))
+        seconds, precision = engine_seconds(fresh(), x, y, work.batch_size)
+        engine.append(seconds)
+    scale = EPOCH / n
+    flops = flops_per_image(work, device)
+    adam = adam_step_seconds(fresh()) * EPOCH / work.batch_size
+    policy = choose_precision("auto", device, convolutional=name != "W1", batch_size=work.batch_size)
+    compute_bf16 = flops * EPOCH / rates["bf16"]
+    compute = compute_bf16 if policy.dtype is torch.bfloat16 else flops * EPOCH / rates["fp32"]
+    return {
+        "workload": name,
+        "batch": work.batch_size,
+        "engine": f"{precision}",
+        "ms/step": 1000 * min(engine) / steps,
+        "engine s/epoch": min(engine) * scale,
+        "DataLoader s/epoch": min(loop) * scale,
+        "x faster": min(loop) / min(engine),
+        "bf16 compute floor s": compute_bf16,
+        "x bf16 floor": min(engine) * scale / compute_bf16,
+        "floor s (compute + Adam)": compute + adam,
+        "x floor": min(engine) * scale / (compute + adam),
+        "MFLOP/image": flops / 1e6,
+    }
+
+
+def print_table(rows: list[dict[str, object]]) -> None:
+    columns = list(rows[0])
+    cells = [[f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row.values()] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    print("  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)))
+    for r in cells:
+        print("  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated names (default: all)")
+    parser.add_argument("--steps", type=int, default=200, help="optimiser steps per timed repeat (default 200)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed repeats per contender (default 3)")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.workloads.split(",") if n.strip()]
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
+    device = resolve_device(args.device)
+    threads = set_threads(args.threads) if device.type == "cpu" else None
+    rates = {"fp32": matmul_rate(torch.float32, device), "bf16": matmul_rate(torch.bfloat16, device)}
+    print(
+        f"{describe_device(device)}; threads {threads or '-'}; matmul fp32 {rates['fp32'] / 1e9:.0f} GFLOP/s, "
+        f"bf16 {rates['bf16'] / 1e9:.0f} GFLOP/s; {args.steps} steps x {args.repeats} repeats, scaled to {EPOCH:,}"
+    )
+    print_table([bench(name, device, args.steps, args.repeats, rates) for name in names])
 
 
 if __name__ == "__main__":

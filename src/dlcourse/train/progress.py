@@ -61,16 +61,20 @@ class EpochProgress:
         console.print(epoch_line(self.label, row, self._epochs, eta))
 
 
+LABEL_WIDTH = 20  # an epoch line's label is cut to this, so that the line fits 100 columns
+
+
 def epoch_line(label: str, row: dict[str, float], epochs: int, eta: float) -> str:
-    """One epoch in under 100 columns: loss and accuracy of each split, seconds, and the time left."""
-    parts = [f"{label} {int(row['epoch'])}/{epochs}"]
+    """One epoch in at most 100 columns: loss and accuracy of each split, seconds, and the time left."""
+    short = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+    parts = [f"{short} {int(row['epoch'])}/{epochs}"]
     for split in ("train", "test", "val"):
         if f"{split}_acc" in row:
-            parts.append(f"{split} {row[f'{split}_loss']:.4f} {row[f'{split}_acc']:.2%}")
-    parts.append(f"{row['seconds']:.1f} s")
+            parts.append(f"{split} {row[f'{split}_loss']:.3f} {row[f'{split}_acc']:.1%}")
+    parts.append(f"{row['seconds']:.0f} s" if row["seconds"] >= 10 else f"{row['seconds']:.1f} s")
     if eta >= 1:
         parts.append(f"{format_duration(eta)} left")
-    return "  ".join(parts)
+    return " ".join(parts)
 
 
 def eta_seconds(epoch_seconds: list[float], remaining: int) -> float:

@@ -36,7 +36,7 @@ class Task6Settings(Settings):
     )
     head: tuple[int, ...] = setting((1024, 100), "dense layers of each task before its logits (brief: 1024, 100)")
     epochs: int = setting(5, "passes over the training set (brief: e.g. 5)", min=1)
-    batch_size: int = setting(100, "images per Adam step (brief: e.g. 10; 100 costs 1/6 of the CPU time)", min=1)
+    batch_size: int = setting(100, "images per Adam step (brief: e.g. 10; 100 costs 1/5.6 of the CPU time)", min=1)
     lr: float = setting(1e-3, "Adam learning rate (brief: e.g. 0.001)", gt=0)
     lr_schedule: str = setting(
         "cosine", "cosine (decays to 0 over the run) or constant (the brief's plain Adam)", choices=SCHEDULES
@@ -94,21 +94,21 @@ def say_budget(ctx: TaskContext, n_train: int, networks: int) -> None:
     """State the batch size and schedule chosen for a CPU budget, and how to get the brief's example values.
 
     The brief gives batch 10, lr 0.001 and 5 epochs as examples ("e.g."). At batch 10 the step of this
-    23M-parameter network is bound by memory traffic (weights and Adam's state), so an epoch costs 321 s on
-    2 Zen 4 cores against 54 s at batch 100 in bf16 (bench/train_speed.py, workload W3).
+    23M-parameter network is bound by memory traffic (weights and Adam's state), so an epoch costs 180 s on
+    2 Zen 4 cores against 32 s at batch 100 in bf16 (bench/train_speed.py, workload W3).
     """
     s: Task6Settings = ctx.settings
     steps = -(-n_train // s.batch_size) * s.epochs * networks
     if s.batch_size != 10:
         ctx.say(
             f"Batch {s.batch_size} with a {s.lr_schedule} learning rate instead of the brief's example batch 10: "
-            "at batch 10 this network's step is bound by reading its 23M weights and Adam's state, about 6x "
-            "the cost per epoch on a 2-core CPU (321 s against 54 s measured at batch 100). "
+            "at batch 10 this network's step is bound by reading its 23M weights and Adam's state, about 5.6x "
+            "the cost per epoch on a 2-core CPU (180 s against 32 s measured at batch 100). "
             "`--batch-size 10 --set lr_schedule=constant` runs the brief's example values."
         )
     if ctx.device.type == "cpu" and steps > 20_000:
         ctx.say(
-            f"{steps:,} Adam steps for {networks} networks on the CPU: expect hours (about 0.05 s a step on 2 "
+            f"{steps:,} Adam steps for {networks} networks on the CPU: expect hours (about 0.03 s a step on 2 "
             "cores at batch 10). A GPU (--device cuda) or a larger --batch-size takes minutes."
         )
 
