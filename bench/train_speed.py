@@ -89,7 +89,7 @@ def dataloader_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch
 
 def engine_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> tuple[float, str]:
     history = fit(model, (x, y), epochs=1, batch_size=batch_size, device=x.device, progress=False)
-    return history.rows[0]["seconds"], history.meta["precision"] + (" + NHWC" if history.meta["channels_last"] else "")
+    return history.rows[0]["seconds"], history.meta["precision"] + ("+NHWC" if history.meta["channels_last"] else "")
 
 
 def flops_per_image(work: Workload, device: torch.device) -> float:

@@ -140,6 +140,22 @@ def keep_freed_memory() -> None:
     mallopt(m_top_pad, 64 << 20)
 
 
+def flush_denormals() -> None:
+    """Treat floats below 1.2e-38 as zero in CPU arithmetic (x86's flush-to-zero and denormals-are-zero).
+
+    Late in training some values (Adam's second moments, small gradients) fall into the denormal range,
+    where each x86 operation takes many times as long: an epoch of bath-a2 6.1's network doubled in time
+    after about 600 steps (3.3 s to 7.1 s for 6,000 images). Values that small are 0 for training purposes.
+    """
+    torch.set_flush_denormal(True)
+
+
+def tune_cpu() -> None:
+    """The process-wide settings that make CPU training run at its measured speed (see the two functions)."""
+    keep_freed_memory()
+    flush_denormals()
+
+
 def available_cores() -> int:
     """The cores this process may run on (its affinity mask, not the whole machine)."""
     try:

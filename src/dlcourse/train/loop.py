@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlcourse.device import autocast_for, choose_precision, keep_freed_memory
+from dlcourse.device import autocast_for, choose_precision, tune_cpu
 from dlcourse.errors import TrainingDiverged
 from dlcourse.train.augment import Augment
 from dlcourse.train.checkpoint import load_training_state, restore_training_state, save_training_state
@@ -109,7 +109,8 @@ def fit(
     `train_acc` / `test_acc` are the mean over the heads.
     """
     device = torch.device(device)
-    keep_freed_memory()
+    if device.type == "cpu":
+        tune_cpu()
     policy = choose_precision(precision, device, convolutional=_has_conv(model), batch_size=batch_size)
     model.to(device)
     if policy.channels_last:
