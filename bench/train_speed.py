@@ -32,7 +32,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.flop_counter import FlopCounterMode
 
-from dlcourse.device import choose_precision, describe_device, resolve_device, set_threads
+from dlcourse.device import choose_precision, describe_device, resolve_device, set_threads, tune_cpu
 from dlcourse.models import cnn, mlp
 from dlcourse.train import fit
 
@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: the available cores)")
     args = parser.parse_args(argv)
+    tune_cpu()
     names = [n.strip() for n in args.workloads.split(",") if n.strip()]
     unknown = [n for n in names if n not in WORKLOADS]
     if unknown:

@@ -220,6 +220,9 @@ def _parse_vector(name: str, text: str) -> list[float]:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and turns expected failures into one line and exit code 2."""
+    from dlcourse.device import tune_cpu
+
+    tune_cpu()  # before any torch work starts the OpenMP threads, which copy the main thread's float mode
     command = typer.main.get_command(app)
     argv = sys.argv[1:] if argv is None else list(argv)
     try:

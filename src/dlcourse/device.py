@@ -146,6 +146,9 @@ def flush_denormals() -> None:
     Late in training some values (Adam's second moments, small gradients) fall into the denormal range,
     where each x86 operation takes many times as long: an epoch of bath-a2 6.1's network doubled in time
     after about 600 steps (3.3 s to 7.1 s for 6,000 images). Values that small are 0 for training purposes.
+    The mode is per thread and a new thread copies its creator's: call this before the first parallel torch
+    operation starts the OpenMP workers (the command line does it first thing), or only the main thread
+    has it.
     """
     torch.set_flush_denormal(True)
 
