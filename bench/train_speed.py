@@ -34,7 +34,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from dlcourse.device import choose_precision, describe_device, resolve_device, set_threads, tune_cpu
 from dlcourse.models import cnn, mlp
-from dlcourse.train import fit
+from dlcourse.train import TrainConfig, fit
 
 EPOCH = 60_000
 
@@ -88,7 +88,7 @@ def dataloader_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch
 
 
 def engine_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> tuple[float, str]:
-    history = fit(model, (x, y), epochs=1, batch_size=batch_size, device=x.device, progress=False)
+    history = fit(model, (x, y), TrainConfig(epochs=1, batch_size=batch_size), device=x.device)
     return history.rows[0]["seconds"], history.meta["precision"] + ("+NHWC" if history.meta["channels_last"] else "")
 
 

@@ -10,7 +10,7 @@ from dlcourse.data import load_sample, scale_unit
 from dlcourse.device import seed_everything
 from dlcourse.errors import InvalidSetting, UnknownName
 from dlcourse.models import image_classifier, mlp
-from dlcourse.train import fit
+from dlcourse.train import TrainConfig, fit
 
 EPS, STEPS, STEP_SIZE = 0.0313, 20, 0.002  # fit3181-a1 3.8
 
@@ -26,7 +26,7 @@ def trained(digits):
     """An MLP trained for two epochs on 2,000 digits (about 84% test accuracy)."""
     seed_everything(0)
     model = mlp([784, 64, 10])
-    fit(model, digits[0], epochs=2, batch_size=50, progress=False)
+    fit(model, digits[0], TrainConfig(epochs=2, batch_size=50))
     model.zero_grad(set_to_none=True)
     return model.eval()
 

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import multitask, parameter_counts
 from dlcourse.suites.bath_a2.multi_task import sharing_note
-from dlcourse.train import count_correct_per_head, evaluate_heads, fit, predict
+from dlcourse.train import TrainConfig, count_correct_per_head, evaluate_heads, fit, per_head_accuracy, predict
 from dlcourse.train.losses import weighted_task_loss
 
 
@@ -74,7 +74,7 @@ def test_per_head_counts_and_accuracies():
     model = multitask(filters=(4, 8, 8), shared_dense=32, heads=((16, 10), (16, 3)))
     x, y = _tiny_two_task_data()
     loss, (item_acc, group_acc) = evaluate_heads(
-        model, (x, y), batch_size=16, loss_fn=weighted_task_loss(0.5), correct_fn=count_correct_per_head
+        model, (x, y), batch_size=16, loss_fn=weighted_task_loss(0.5), metrics=per_head_accuracy("item", "group")
     )
     items, groups = predict(model, x)
     assert item_acc == pytest.approx((items.argmax(1) == y[:, 0]).float().mean().item())
@@ -89,19 +89,16 @@ def test_fit_records_each_head():
     history = fit(
         model,
         train,
-        test,
-        epochs=2,
-        batch_size=16,
+        TrainConfig(epochs=2, batch_size=16),
+        evals={"test": test},
         loss_fn=weighted_task_loss(0.5),
-        correct_fn=count_correct_per_head,
-        heads=("item", "group"),
-        progress=False,
+        metrics=per_head_accuracy("item", "group"),
     )
     row = history.last
     assert {"train_acc_item", "train_acc_group", "test_acc_item", "test_acc_group"} <= row.keys()
     assert row["train_acc"] == pytest.approx((row["train_acc_item"] + row["train_acc_group"]) / 2)
     _, (item_acc, group_acc) = evaluate_heads(
-        model, test, correct_fn=count_correct_per_head, loss_fn=weighted_task_loss(0.5)
+        model, test, metrics=per_head_accuracy("item", "group"), loss_fn=weighted_task_loss(0.5)
     )
     assert (row["test_acc_item"], row["test_acc_group"]) == pytest.approx((item_acc, group_acc))
 

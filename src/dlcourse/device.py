@@ -7,6 +7,7 @@ import ctypes.util
 import os
 import random
 import sys
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -180,16 +181,28 @@ def load_warning(threads: int) -> str | None:
     """A one-line warning when other work already occupies the cores `threads` would use.
 
     OpenMP threads wait for each other at every parallel region, so one preempted thread stalls them all:
-    on a loaded 2-core machine 2 threads ran 5-20x slower than 1.
+    on a loaded 2-core machine 2 threads ran 5-20x slower than 1. The load is read as the number of other
+    runnable tasks right now (the least of a few looks over a quarter of a second), not the load average,
+    which still counts a job that ended a minute ago.
     """
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
+    busy = other_runnable_tasks()
+    if busy is None or threads == 1 or threads <= available_cores() - busy:
         return None
-    free = available_cores() - load
-    if threads <= max(free, 0) + 0.5 or threads == 1:
-        return None
+    free = max(1, available_cores() - busy)
     return (
-        f"the machine is already busy (load average {load:.1f} on {available_cores()} cores) and training would "
-        f"use {threads} threads, which then wait for each other; --threads {max(1, int(free))} is likely faster"
+        f"{busy} other task{'s' if busy != 1 else ''} already running on {available_cores()} cores and training "
+        f"would use {threads} threads, which then wait for each other; --threads {free} is likely faster"
     )
+
+
+def other_runnable_tasks(looks: int = 5, interval: float = 0.05) -> int | None:
+    """Runnable tasks besides this one, from /proc/loadavg (Linux); None where it cannot be read."""
+    counts = []
+    for _ in range(looks):
+        try:
+            with open("/proc/loadavg") as f:
+                counts.append(int(f.read().split()[3].split("/")[0]) - 1)  # the reader itself is runnable
+        except (OSError, IndexError, ValueError):
+            return None
+        time.sleep(interval)
+    return max(0, min(counts))

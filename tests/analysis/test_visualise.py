@@ -12,7 +12,7 @@ from dlcourse.data import load_sample, scale_unit
 from dlcourse.device import seed_everything
 from dlcourse.models import cnn
 from dlcourse.plots import image_grid
-from dlcourse.train import fit
+from dlcourse.train import TrainConfig, fit
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def trained_cnn():
     ds = load_sample("mnist").balanced_subset(2000, 200, seed=0)
     seed_everything(0)
     model = cnn([8, 16, 16], kernel_size=4, strides=[1, 2, 2])
-    fit(model, (scale_unit(ds.x_train)[:, None], ds.y_train), epochs=2, batch_size=64, progress=False)
+    fit(model, (scale_unit(ds.x_train)[:, None], ds.y_train), TrainConfig(epochs=2, batch_size=64))
     return model.eval(), ds
 
 

@@ -13,7 +13,7 @@ from dlcourse.models import clocknet
 from dlcourse.suites import select
 from dlcourse.suites.runner import run_task
 from dlcourse.telltime import CONSTANT_BASELINE, Periodic, common_sense_error
-from dlcourse.train import fit, predict
+from dlcourse.train import Metrics, TrainConfig, fit, predict
 
 
 @pytest.fixture
@@ -35,14 +35,9 @@ def test_small_cnn_beats_the_constant_answer(one_thread):
     fit(
         model,
         (x[:1600], y[:1600]),
-        epochs=6,
-        batch_size=64,
-        lr=3e-3,
-        lr_schedule="cosine",
-        optimizer="adamw",
+        TrainConfig(epochs=6, batch_size=64, lr=3e-3, lr_schedule="cosine", optimizer="adamw"),
         loss_fn=lambda out, target: rep.loss(out, target[:, :-1]),
-        correct_fn=lambda out, target: (common_sense_error(rep.decode(out), target[:, -1]) <= 10).sum(),
-        progress=False,
+        metrics=Metrics(lambda out, target: (common_sense_error(rep.decode(out), target[:, -1]) <= 10).sum()),
     )
     errors = common_sense_error(rep.decode(predict(model, x[1600:])).numpy(), times[1600:])
     assert CONSTANT_BASELINE == 180

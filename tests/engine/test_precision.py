@@ -12,7 +12,7 @@ from dlcourse.errors import UnknownName
 from dlcourse.models import cnn
 from dlcourse.suites import TASKS
 from dlcourse.suites.runner import run_task
-from dlcourse.train import fit
+from dlcourse.train import TrainConfig, fit
 
 CPU = torch.device("cpu")
 
@@ -39,7 +39,8 @@ def test_bf16_training_matches_fp32_within_a_point():
     for precision in ("fp32", "bf16"):
         seed_everything(0)
         model = cnn((8, 16), kernel_size=3, padding="same", pool_after=(0, 1), dense=(32,), num_classes=10)
-        history = fit(model, train, test, epochs=4, batch_size=50, lr=3e-3, precision=precision, progress=False)
+        config = TrainConfig(epochs=4, batch_size=50, lr=3e-3, precision=precision)
+        history = fit(model, train, config, evals={"test": test})
         assert history.meta["precision"] == precision
         assert history.meta["channels_last"] is (precision == "bf16")
         accuracy[precision] = history.last["test_acc"]
@@ -67,8 +68,13 @@ def test_provenance_and_history_record_precision_and_threads(tmp_path):
 
 def test_load_warning_only_when_the_threads_would_share_cores(monkeypatch):
     monkeypatch.setattr(device, "available_cores", lambda: 2)
-    monkeypatch.setattr(device.os, "getloadavg", lambda: (1.2, 1.0, 1.0))
+    monkeypatch.setattr(device, "other_runnable_tasks", lambda: 1)
     assert "--threads 1" in device.load_warning(2)
     assert device.load_warning(1) is None
-    monkeypatch.setattr(device.os, "getloadavg", lambda: (0.1, 0.1, 0.1))
+    monkeypatch.setattr(device, "other_runnable_tasks", lambda: 0)
     assert device.load_warning(2) is None
+
+
+def test_other_runnable_tasks_reads_the_kernel_count():
+    busy = device.other_runnable_tasks(looks=2, interval=0.01)
+    assert busy is not None and 0 <= busy < 1000

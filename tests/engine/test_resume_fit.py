@@ -6,7 +6,7 @@ from torch import nn
 
 from dlcourse.data import flatten, load_sample, scale_unit
 from dlcourse.device import seed_everything
-from dlcourse.train import fit
+from dlcourse.train import TrainConfig, fit
 from dlcourse.train.callbacks import EarlyStopping
 
 
@@ -35,10 +35,8 @@ class InterruptAfter:
 def train(digits, path=None, callbacks=(), epochs=4):
     model = dropout_mlp()
     stopper = EarlyStopping("test_acc", patience=None)  # keeps the best weights: callback state to carry over
-    history = fit(
-        model, *digits, epochs=epochs, batch_size=20, lr=3e-3, lr_schedule="cosine", seed=2, precision="fp32",
-        checkpoint=path, callbacks=[stopper, *callbacks], progress=False,
-    )  # fmt: skip
+    config = TrainConfig(epochs=epochs, batch_size=20, lr=3e-3, lr_schedule="cosine", seed=2, precision="fp32")
+    history = fit(model, digits[0], config, evals={"test": digits[1]}, checkpoint=path, callbacks=[stopper, *callbacks])
     return model, history, stopper
 
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from dlcourse.train import History, fit
+from dlcourse.train import History, TrainConfig, fit
 from dlcourse.train.callbacks import EarlyStopping
 
 # Best 0.62 in epoch 4; epochs 5, 6, 7 do not beat it (0.62 again does not count), so patience 3 stops after 7.
@@ -58,7 +58,9 @@ def test_inside_fit_training_stops_and_ends_with_the_best_epochs_weights():
     x, y = torch.randn(64, 3), torch.randint(0, 2, (64,))
     model = nn.Linear(3, 2)
     script, stopper = Scripted(), EarlyStopping("val_acc", patience=3)
-    history = fit(model, (x, y), val=(x, y), epochs=20, batch_size=16, callbacks=[script, stopper], progress=False)
+    history = fit(
+        model, (x, y), TrainConfig(epochs=20, batch_size=16), evals={"val": (x, y)}, callbacks=[script, stopper]
+    )
     assert history.column("epoch") == [1, 2, 3, 4, 5, 6, 7]
     torch.testing.assert_close(model.weight.detach(), script.weights[4])
     assert not torch.equal(script.weights[4], script.weights[7])

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 from dlcourse.device import seed_everything
-from dlcourse.train import evaluate, fit
+from dlcourse.train import TrainConfig, evaluate, fit
 from dlcourse.train.augment import flip_and_crop
 from dlcourse.train.transforms import chain, on_images
 
@@ -20,7 +20,7 @@ def test_transform_changes_every_training_batch_and_nothing_else():
     seed_everything(0)
     model = nn.Linear(4, 3)
     weight, bias = model.weight.detach().clone(), model.bias.detach().clone()
-    history = fit(model, (x, y), val=(x, y), epochs=2, batch_size=20, transform=record, progress=False)
+    history = fit(model, (x, y), TrainConfig(epochs=2, batch_size=20), evals={"val": (x, y)}, transform=record)
     assert seen == [20, 20, 10, 20, 20, 10]
     assert history.meta["transform"] and not history.meta["cuda_graph"]
     # Trained on zeros: the weights get no gradient and stay as they were; only the bias learns.

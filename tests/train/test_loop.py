@@ -9,7 +9,7 @@ from dlcourse.data import flatten, load_sample, scale_unit
 from dlcourse.device import seed_everything
 from dlcourse.errors import TrainingDiverged, UnknownName
 from dlcourse.models import cnn, mlp
-from dlcourse.train import History, evaluate, fit
+from dlcourse.train import History, TrainConfig, evaluate, fit
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,8 @@ def mnist_small():
 def train_small(data, seed, epochs=2, **kwargs):
     seed_everything(seed)
     model = mlp([784, 64, 10])
-    history = fit(model, *data, epochs=epochs, batch_size=50, seed=seed, progress=False, **kwargs)
+    train, test = data
+    history = fit(model, train, TrainConfig(epochs=epochs, batch_size=50, seed=seed, **kwargs), evals={"test": test})
     return model, history
 
 
@@ -56,7 +57,7 @@ def test_epoch_sums_equal_per_batch_means():
     model = mlp([5, 8, 2])
     reference = mlp([5, 8, 2])
     reference.load_state_dict(model.state_dict())
-    history = fit(model, (x, y), epochs=1, batch_size=50, seed=7, precision="fp32", progress=False)
+    history = fit(model, (x, y), TrainConfig(epochs=1, batch_size=50, seed=7, precision="fp32"))
     opt = torch.optim.Adam(reference.parameters(), lr=1e-3)
     perm = torch.randperm(130, generator=torch.Generator().manual_seed(7))
     loss_sum = correct = 0.0
@@ -79,7 +80,7 @@ def test_divergence_is_reported():
     x = torch.randn(64, 4) * 1e6
     y = torch.randint(0, 2, (64,))
     with pytest.raises(TrainingDiverged, match="learning rate"):
-        fit(mlp([4, 8, 2]), (x, y), epochs=3, batch_size=16, lr=1e12, optimizer="sgd", progress=False)
+        fit(mlp([4, 8, 2]), (x, y), TrainConfig(epochs=3, batch_size=16, lr=1e12, optimizer="sgd"))
 
 
 def test_evaluate_restores_training_mode(mnist_small):
@@ -97,9 +98,8 @@ def test_cnn_trains_on_images():
     x = scale_unit(ds.x_train)[:, None]
     seed_everything(0)
     model = cnn([8, 16], kernel_size=3, strides=[1, 2])
-    history = fit(
-        model, (x, ds.y_train), (scale_unit(ds.x_test)[:, None], ds.y_test), epochs=2, batch_size=32, progress=False
-    )
+    test = (scale_unit(ds.x_test)[:, None], ds.y_test)
+    history = fit(model, (x, ds.y_train), TrainConfig(epochs=2, batch_size=32), evals={"test": test})
     assert history.last["test_acc"] > 0.7
 
 
@@ -110,7 +110,8 @@ def test_cuda_graph_path_matches_eager(mnist_small):
     for fast in (False, True):
         seed_everything(0)
         model = mlp([784, 256, 256, 10])
-        history = fit(model, *mnist_small, epochs=2, batch_size=50, device="cuda", seed=0, fast=fast, progress=False)
+        config = TrainConfig(epochs=2, batch_size=50, seed=0, cuda_graph=fast)
+        history = fit(model, mnist_small[0], config, evals={"test": mnist_small[1]}, device="cuda")
         results[fast] = (history, [p.detach().float().cpu() for p in model.parameters()])
     assert results[True][0].meta["cuda_graph"] and not results[False][0].meta["cuda_graph"]
     eager, graphed = results[False][0].metrics(), results[True][0].metrics()
@@ -145,8 +146,9 @@ def test_cuda_graph_follows_the_schedule_for_every_optimizer(mnist_small, optimi
     for fast in (False, True):
         seed_everything(0)
         model = mlp([784, 64, 10])
-        fit(model, *mnist_small, epochs=2, batch_size=50, lr=1e-2 if optimizer == "sgd" else 1e-3,
-            lr_schedule="cosine", optimizer=optimizer, device="cuda", seed=0, fast=fast, progress=False)  # fmt: skip
+        config = TrainConfig(epochs=2, batch_size=50, lr=1e-2 if optimizer == "sgd" else 1e-3, lr_schedule="cosine",
+                             optimizer=optimizer, seed=0, cuda_graph=fast)  # fmt: skip
+        fit(model, mnist_small[0], config, evals={"test": mnist_small[1]}, device="cuda")
         weights[fast] = [p.detach().float().cpu() for p in model.parameters()]
     for a, b in zip(weights[False], weights[True], strict=True):
         torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-3)

@@ -7,7 +7,7 @@ import torch
 from dlcourse.data import load_sample, scale_unit
 from dlcourse.device import seed_everything
 from dlcourse.models import cnn, mlp
-from dlcourse.train import evaluate, fit
+from dlcourse.train import TrainConfig, evaluate, fit
 from dlcourse.train.augment import random_flip
 from dlcourse.train.schedule import lr_at
 
@@ -27,7 +27,7 @@ def small_cnn():
 def test_validation_columns_are_evaluate_on_the_validation_set(digits):
     train, val, test = digits
     model = small_cnn()
-    history = fit(model, train, test, val=val, epochs=2, batch_size=50, progress=False)
+    history = fit(model, train, TrainConfig(epochs=2, batch_size=50), evals={"test": test, "val": val})
     loss, acc = evaluate(model, val)
     assert history.last["val_acc"] == pytest.approx(acc) and history.last["val_loss"] == pytest.approx(loss, rel=1e-5)
     assert history.last["test_acc"] == pytest.approx(evaluate(model, test)[1])
@@ -46,7 +46,7 @@ def test_augment_redraws_the_whole_set_each_epoch_and_leaves_the_input_alone(dig
     runs = []
     for augment in (spy, spy, None):
         model = small_cnn()
-        runs.append(fit(model, train, epochs=3, batch_size=50, seed=1, augment=augment, progress=False))
+        runs.append(fit(model, train, TrainConfig(epochs=3, batch_size=50, seed=1), augment=augment))
     assert calls == [torch.Size([500, 1, 28, 28])] * 6  # once per epoch, the whole training set
     assert np.array_equal(train[0], original)
     assert runs[0].metrics() == runs[1].metrics()  # the seed fixes the augmentation too
@@ -67,9 +67,8 @@ def test_rate_groups_keep_their_ratio_under_a_schedule(schedule):
         def on_epoch_end(self, history, model):
             seen.append([g["lr"] for g in opt.param_groups])
 
-    history = fit(
-        model, (x, y), epochs=3, batch_size=32, optimizer=opt, lr_schedule=schedule, callbacks=[Watch()], progress=False
-    )
+    config = TrainConfig(epochs=3, batch_size=32, lr_schedule=schedule)
+    history = fit(model, (x, y), config, optimizer=opt, callbacks=[Watch()])
     total = 9
     for epoch, (w, b) in enumerate(seen, start=1):
         last_step = 3 * epoch - 1

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from dlcourse.errors import InvalidSetting
-from dlcourse.train import fit
+from dlcourse.train import TrainConfig, fit
 from dlcourse.train.sam import SAM
 
 
@@ -53,7 +53,7 @@ def test_batchnorm_statistics_come_from_the_first_pass_only():
     reference = copy.deepcopy(model).train()
     with torch.no_grad():
         reference(x)  # one forward at the starting weights: what the first pass sees
-    history = fit(model, (x, y), epochs=1, batch_size=32, optimizer="sgd", lr=0.1, sam_rho=0.5, progress=False)
+    history = fit(model, (x, y), TrainConfig(epochs=1, batch_size=32, optimizer="sgd", lr=0.1, sam_rho=0.5))
     bn, ref_bn = model[1], reference[1]
     torch.testing.assert_close(bn.running_mean, ref_bn.running_mean)
     torch.testing.assert_close(bn.running_var, ref_bn.running_var)
@@ -67,7 +67,7 @@ def test_sam_in_fit_matches_a_hand_written_sam_loop():
     model = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
     twin = copy.deepcopy(model)
     x, y = torch.randn(40, 4), torch.randint(0, 2, (40,))
-    fit(model, (x, y), epochs=1, batch_size=20, optimizer="sgd", lr=0.05, sam_rho=0.1, seed=5, progress=False)
+    fit(model, (x, y), TrainConfig(epochs=1, batch_size=20, optimizer="sgd", lr=0.05, sam_rho=0.1, seed=5))
     sam = SAM(torch.optim.SGD(twin.parameters(), lr=0.05, momentum=0.9), rho=0.1)
     perm = torch.randperm(40, generator=torch.Generator().manual_seed(5))
     loss_fn = nn.functional.cross_entropy

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +18,8 @@ from dlcourse.data.dataset import Dataset
 from dlcourse.errors import DataNotFound
 from dlcourse.runs import Run, load_json
 from dlcourse.settings import Settings
-from dlcourse.train import History, fit
-from dlcourse.train.progress import console
+from dlcourse.train import History, TrainConfig, fit
+from dlcourse.train.progress import ProgressBar, console, format_duration
 from dlcourse.train.tensorboard import TensorBoardLogger, tensorboard_available
 
 
@@ -32,6 +35,9 @@ class TaskContext:
     quiet: bool = False
     precision: str = "auto"
     _trained: int = field(default=0, init=False)
+    _planned: int | None = field(default=None, init=False)
+    _plan_start: int = field(default=0, init=False)  # models trained before the current plan
+    _first_fit: float | None = field(default=None, init=False)
 
     def say(self, text: str) -> None:
         """Record a note in the run and show it."""
@@ -66,39 +72,66 @@ class TaskContext:
             return folder
         return None
 
+    def plan(self, models: int) -> None:
+        """Say how many models the task trains, so that its progress reads "model 3 of 5" with the time left
+        for the whole task (from the models finished so far)."""
+        self._planned, self._plan_start, self._first_fit = models, self._trained, None
+
+    def _announce(self, label: str) -> None:
+        now = time.perf_counter()
+        self._first_fit = self._first_fit or now
+        number = self._trained - self._plan_start
+        done = number - 1
+        total = f" of {self._planned}" if self._planned else ""
+        line = f"[bold]model {number}{total}:[/] {label}"
+        if self._planned and done:
+            left = (now - self._first_fit) / done * (self._planned - done)
+            line += f" [dim](about {format_duration(left)} left for {self.task_id})[/]"
+        console.print(line)
+
+    def busy(self, what: str):
+        """A spinner while work other than training runs (rendering, attacks, PCA): `with ctx.busy("..."):`."""
+        return nullcontext() if self.quiet else console.status(f"{self.task_id}: {what}")
+
+    def config(self, **changes: Any) -> TrainConfig:
+        """The training configuration of this task's settings (epochs, batch size, rate, schedule, optimiser,
+        weight decay, momentum, where the settings have them) with this run's seed and precision, then
+        `changes`."""
+        return TrainConfig.of(self.settings, seed=self.seed, precision=self.precision).replace(**changes)
+
     def fit(
-        self, model: nn.Module, train, test=None, label: str = "train", seed: int | None = None, **kwargs: Any
+        self,
+        model: nn.Module,
+        train,
+        config: TrainConfig,
+        *,
+        evals: Mapping[str, Any] | None = None,
+        label: str = "train",
+        callbacks: Sequence[Any] = (),
+        **kwargs: Any,
     ) -> History:
-        """`train.fit` with this run's device, precision, seed (unless one is given) and progress, a resumable
-        training state in the run folder, and TensorBoard logging when installed.
+        """`train.fit` on this run's device, with a progress bar (unless quiet), TensorBoard logging when
+        installed, and a resumable training state in the run folder.
 
         Each model a task trains gets a key from its order and label ("03-lambda=0.5"): a resumed task that
-        trains several models finds the finished ones by it and skips their training.
+        trains several models finds the finished ones by it and skips their training. TensorBoard gets one
+        folder per model under the run's `tensorboard/`, with the same scalar names, so they overlay.
         """
         self._trained += 1
         key = f"{self._trained:02d}-" + re.sub(r"[^A-Za-z0-9=.,+-]+", "_", label)
-        callbacks = list(kwargs.pop("callbacks", ()))
-        logger = TensorBoardLogger(self.run.tensorboard_dir / key) if tensorboard_available() else None
-        if logger:
-            callbacks.append(logger)
-        try:
-            history = fit(
-                model,
-                train,
-                test,
-                device=self.device,
-                seed=self.seed if seed is None else seed,
-                precision=self.precision,
-                checkpoint=self.run.training_state(key),
-                progress=not self.quiet,
-                label=label,
-                callbacks=callbacks,
-                **kwargs,
-            )
-        finally:
-            if logger:
-                logger.close()
+        if not self.quiet:
+            self._announce(label)
+        callbacks = [*callbacks, *([] if self.quiet else [ProgressBar(label)])]
+        if tensorboard_available():
+            callbacks.append(TensorBoardLogger(self.run.tensorboard_dir / key))
+        checkpoint = self.run.training_state(key)
+        history = fit(
+            model, train, config, evals=evals, callbacks=callbacks, checkpoint=checkpoint, device=self.device, **kwargs
+        )
         if "resumed_from_epoch" in history.meta and not self.quiet:
             done = history.meta["resumed_from_epoch"]
-            console.print(f"[dim]{self.task_id}:[/] {label}: continued from the saved state after epoch {done}")
+            said = "trained before the interruption: loaded, not trained again"
+            if not history.meta.get("resumed_finished"):
+                said = f"continued from the saved state after epoch {done}"
+            console.print(f"[dim]{self.task_id}:[/] {label}: {said}")
         return history

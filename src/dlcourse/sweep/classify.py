@@ -26,7 +26,7 @@ from dlcourse import data
 from dlcourse.data.splits import validation_split
 from dlcourse.errors import InvalidSetting
 from dlcourse.models import INITS, build, count_parameters, initialize
-from dlcourse.train import evaluate, fit
+from dlcourse.train import TrainConfig, evaluate, fit
 from dlcourse.train.optim import OPTIMIZERS
 from dlcourse.train.penalty import penalized
 from dlcourse.train.schedule import SCHEDULES
@@ -66,21 +66,9 @@ def classify(config: Mapping[str, Any], data_dir: str | None = None, device: str
     prep = prepare(c["dataset"], c["source"], data_dir, c["train_size"], c["holdout"], c["split_seed"])
     torch.manual_seed(c["seed"])
     model = make_model(c, prep)
-    history = fit(
-        model,
-        prep.train,
-        prep.score,
-        epochs=c["epochs"],
-        batch_size=c["batch_size"],
-        lr=c["lr"],
-        lr_schedule=c["lr_schedule"],
-        optimizer=c["optimizer"],
-        momentum=c["momentum"],
-        loss_fn=penalized(F.cross_entropy, model, c["l1"], c["l2"]),
-        device=device,
-        seed=c["seed"],
-        progress=False,
-    )
+    config = TrainConfig.of(c)
+    loss_fn = penalized(F.cross_entropy, model, c["l1"], c["l2"])
+    history = fit(model, prep.train, config, evals={"test": prep.score}, loss_fn=loss_fn, device=device)
     acc = history.last["test_acc"]  # fit scored the final weights on `prep.score` after the last epoch
     # The loss to report is plain cross-entropy, comparable with and without penalties; fit's includes them.
     loss = evaluate(model, prep.score)[0] if c["l1"] or c["l2"] else history.last["test_loss"]

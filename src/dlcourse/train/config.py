@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dlcourse.device import PRECISIONS
-from dlcourse.errors import InvalidSetting
+from dlcourse.errors import InvalidSetting, UnknownName
 from dlcourse.train.optim import OPTIMIZERS
 from dlcourse.train.schedule import SCHEDULES
 
@@ -31,22 +33,28 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
             raise InvalidSetting(f"epochs and batch size must be at least 1, got {self.epochs} and {self.batch_size}")
-        if not self.lr > 0:
-            raise InvalidSetting(f"the learning rate must be greater than 0, got {self.lr}")
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise InvalidSetting(f"the learning rate must be a finite number greater than 0, got {self.lr}")
+        if not (math.isfinite(self.weight_decay) and self.weight_decay >= 0):
+            raise InvalidSetting(f"weight decay must be a finite number of at least 0, got {self.weight_decay}")
         for name, value, known in (
-            ("lr_schedule", self.lr_schedule, SCHEDULES),
+            ("lr schedule", self.lr_schedule, SCHEDULES),
             ("optimizer", self.optimizer, OPTIMIZERS),
             ("precision", self.precision, PRECISIONS),
         ):
             if value not in known:
-                raise InvalidSetting(f"unknown {name} {value!r}; known: {', '.join(known)}")
+                raise UnknownName(f"unknown {name} {value!r}; known: {', '.join(known)}")
 
     def replace(self, **changes: Any) -> TrainConfig:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def of(cls, settings: Any, **changes: Any) -> TrainConfig:
-        """The config a task's settings describe: every field the settings have, then `changes`."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        own = {k: getattr(settings, k) for k in names if hasattr(settings, k)}
+    def of(cls, source: Any, **changes: Any) -> TrainConfig:
+        """The config that `source` (a task's settings, or a mapping such as a sweep trial's config)
+        describes: each field of TrainConfig that it has, then `changes`."""
+        names = [f.name for f in dataclasses.fields(cls)]
+        if isinstance(source, Mapping):
+            own = {k: source[k] for k in names if k in source}
+        else:
+            own = {k: getattr(source, k) for k in names if hasattr(source, k)}
         return cls(**(own | changes))

@@ -1,38 +1,41 @@
 """`fit` and `evaluate`: the training loop over device-resident tensors.
 
 The whole dataset is moved to the device once; a batch is an index slice of a seeded permutation; loss
-and accuracy are summed on the device and read once per epoch (and at the progress bar's refreshes).
-An `augment` function (see `augment.py`) re-draws the whole training set on the device at the start of
-each epoch, into the same tensor, so the steps (graphed or not) keep reading from one place.
-The precision policy (`device.choose_precision`) decides bf16 autocast and channels_last: on CUDA always,
-on CPUs with native bf16 where it was measured faster. On CUDA the step is a CUDA graph (see
-`steps.GraphedStep`) unless `fast=False` or the step has a batch transform (augmentation,
-mixup, an adversary) or is SAM's two-pass step, which run eagerly.
+and correct counts are summed on the device and read once per epoch (and when a callback asks for the
+running numbers, as the progress bar does ~20 times an epoch). An `augment` function (see `augment.py`)
+re-draws the whole training set on the device at the start of each epoch, into the same tensor, so the
+steps (graphed or not) keep reading from one place.
+
+How a model is trained is one `TrainConfig`; what is scored after every epoch is a mapping of named
+evaluation sets (`evals={"test": ..., "val": ...}`); what counts as correct is a `Metrics`. The precision
+policy (`device.choose_precision`) decides bf16 autocast and channels_last; the step (eager, SAM's two
+passes, or a CUDA graph of the eager step) is chosen in `steps.make_step`.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlcourse.device import autocast_for, choose_precision, tune_cpu
+from dlcourse.device import Precision, autocast_for, choose_precision, tune_cpu
 from dlcourse.errors import TrainingDiverged
 from dlcourse.train.augment import Augment
 from dlcourse.train.checkpoint import load_training_state, restore_training_state, save_training_state
+from dlcourse.train.config import TrainConfig
 from dlcourse.train.history import History
+from dlcourse.train.metrics import ACCURACY, Metrics
 from dlcourse.train.optim import make_optimizer
-from dlcourse.train.progress import EpochProgress
 from dlcourse.train.sam import SAM
 from dlcourse.train.schedule import lr_at, set_lr
-from dlcourse.train.steps import CorrectFn, EagerStep, GraphedStep, LossFn, SamStep, count_correct
+from dlcourse.train.steps import LossFn, Step, make_step
 from dlcourse.train.transforms import BatchTransform
 
 ArrayLike = np.ndarray | torch.Tensor
@@ -43,7 +46,10 @@ class Callback(Protocol):
     def on_epoch_end(self, history: History, model: nn.Module) -> bool | None:
         """Called after each epoch's row is recorded; return True to stop training.
 
-        A callback may also define `on_train_end(history, model)`, called once after the last epoch.
+        Optional hooks: `on_train_begin(meta)`, `on_epoch_begin(epoch, epochs, steps)`, `on_steps(done, loss,
+        acc)` (the running numbers, a few times an epoch), `on_train_end(history, model)` after the last
+        epoch, `close()` however training ends, and `state_dict()` / `load_state_dict(state)` for what a
+        resumed run must carry over (see `checkpoint.py`).
         """
 
 
@@ -63,170 +69,128 @@ def _has_conv(model: nn.Module) -> bool:
 def fit(
     model: nn.Module,
     train: Split,
-    test: Split | None = None,
+    config: TrainConfig,
     *,
-    val: Split | None = None,
-    epochs: int,
-    batch_size: int,
-    lr: float = 1e-3,
-    lr_schedule: str = "constant",
-    optimizer: str | torch.optim.Optimizer = "adam",
-    weight_decay: float = 0.0,
-    momentum: float = 0.9,
+    evals: Mapping[str, Split | None] | None = None,
     loss_fn: LossFn = F.cross_entropy,
-    correct_fn: CorrectFn = count_correct,
-    device: str | torch.device = "cpu",
-    seed: int = 0,
-    fast: bool = True,
-    precision: str = "auto",
-    checkpoint: Path | None = None,
-    eval_batch_size: int | None = None,
-    callbacks: Sequence[Callback] = (),
-    progress: bool = True,
-    label: str = "epoch",
+    metrics: Metrics = ACCURACY,
+    optimizer: torch.optim.Optimizer | None = None,
     augment: Augment | None = None,
-    heads: Sequence[str] = (),
     transform: BatchTransform | None = None,
-    sam_rho: float = 0.0,
+    callbacks: Sequence[Callback] = (),
+    checkpoint: str | Path | None = None,
+    device: str | torch.device = "cpu",
 ) -> History:
-    """Train `model` in place and return its per-epoch History.
+    """Train `model` in place as `config` says and return its per-epoch History.
 
-    `train` and `test` are (x, y) arrays or tensors; labels are class indices (or one-hot rows).
-    The same seed on the same device gives the same history. `fast` enables the CUDA-graph step on GPU.
-    `precision` is `auto`, `fp32` or `bf16` (see `device.choose_precision`).
-    `checkpoint`, when given, is a file that receives the whole training state after every epoch; if it
-    already holds the state of an interrupted run with this configuration, training continues from there
-    (and a finished one returns at once), with the same result as an uninterrupted run (`checkpoint.py`).
-    `lr_schedule` is one of `schedule.SCHEDULES`, applied per step. `optimizer` is a name (built with `lr`,
-    `weight_decay` and `momentum`, SGD's and RMSprop's) or a ready optimizer over the model's parameters, whose
-    groups keep their own rates: the schedule scales each group's starting rate.
-    `val`, when given, is scored after every epoch like `test` (`val_loss`, `val_acc`: what early stopping
-    watches). `augment(x, generator)` transforms the training images once per epoch (see `augment.py`);
-    `transform(x, y, generator)` changes each training batch (see `transforms.py`: mixup, an adversary);
-    `sam_rho` > 0 wraps the optimiser in SAM with that radius (`sam.py`).
-    For a multi-head model, `heads` names the heads and `correct_fn` returns one count per head (e.g.
-    `count_correct_per_head`): each epoch row then has `train_acc_<head>` and `test_acc_<head>`, and
-    `train_acc` / `test_acc` are the mean over the heads.
+    `train` is (x, y), arrays or tensors; labels are class indices (or one-hot rows). Every set in `evals`
+    is scored after every epoch, as `<name>_loss` and `<name>_acc` (a None set is left out). `optimizer`, when
+    given, is a ready optimiser over the model's parameters whose groups keep their own rates (the schedule
+    scales each group's rate); otherwise `config.optimizer` is built. `augment(x, generator)` redraws the
+    training images once per epoch (`augment.py`); `transform(x, y, generator)` changes each batch
+    (`transforms.py`: mixup, an adversary). `checkpoint` is a file that receives the training state after
+    every epoch; if it holds an interrupted run of this configuration, training continues from there (a
+    finished one returns at once), to the same result as an uninterrupted run (`checkpoint.py`).
+    The same seed on the same device gives the same history.
     """
-    device = torch.device(device)
+    device, checkpoint = torch.device(device), Path(checkpoint) if checkpoint else None
     if device.type == "cpu":
         tune_cpu()
-    policy = choose_precision(precision, device, convolutional=_has_conv(model), batch_size=batch_size)
-    model.to(device)
-    if policy.channels_last:
-        model.to(memory_format=torch.channels_last)
+        if config.threads:
+            torch.set_num_threads(config.threads)
+    policy = choose_precision(config.precision, device, convolutional=_has_conv(model), batch_size=config.batch_size)
+    model.to(device, memory_format=torch.channels_last if policy.channels_last else torch.preserve_format)
     x, y = to_device(train, device, policy.channels_last)
+    scored = {name: to_device(s, device, policy.channels_last) for name, s in (evals or {}).items() if s is not None}
+    opt = _optimizer(model, optimizer, config, device)
+    opt = SAM(opt, config.sam_rho) if config.sam_rho else opt
+    steps = math.ceil(len(x) / config.batch_size)
+    schedule = _scheduler(opt, config.lr_schedule, config.epochs * steps)
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    history = History(meta=describe(config, device, policy, opt, optimizer, len(x), scored, metrics))
+    history.meta |= {"augmented": augment is not None, "transform": transform is not None}
+    fingerprint = _fingerprint(history.meta, model)
+    first = _resume(checkpoint, fingerprint, model, opt, generator, callbacks, history, config.epochs)
+    if first > config.epochs:  # a finished training, loaded: nothing to train
+        _each(callbacks, "close")
+        return _finish(model, history)
     source = x  # may share memory with the caller's array: never written to
-    if augment is not None:
-        x = torch.empty_like(source)  # each epoch's augmented draw of the training set
-    test_xy = to_device(test, device, policy.channels_last) if test is not None else None
-    val_xy = to_device(val, device, policy.channels_last) if val is not None else None
-    if isinstance(optimizer, torch.optim.Optimizer):
-        opt = optimizer
-    else:
-        opt = make_optimizer(optimizer, model.parameters(), lr, device, weight_decay, momentum)
-    if sam_rho:
-        opt = SAM(opt, sam_rho)
-    steps_per_epoch = math.ceil(len(x) / batch_size)
-    schedule = _scheduler(opt, lr_schedule, epochs * steps_per_epoch)
-    generator = torch.Generator(device=device).manual_seed(seed)
-    meta = dict(
-        device=str(device),
-        threads=torch.get_num_threads() if device.type == "cpu" else None,
-        precision=policy.name,
-        channels_last=policy.channels_last,
-        batch_size=batch_size,
-        lr=lr,
-        lr_schedule=lr_schedule,
-        optimizer=optimizer if isinstance(optimizer, str) else type(optimizer).__name__,
-        rates=sorted({float(g["lr"]) for g in opt.param_groups}),
-        weight_decay=sorted({float(g.get("weight_decay", 0.0)) for g in opt.param_groups}),
-        momentum=momentum if optimizer in ("sgd", "momentum", "rmsprop") else None,
-        epochs=epochs,
-        seed=seed,
-        transform=transform is not None,
-        sam_rho=sam_rho,
-        train_size=len(x),
-        test_size=len(test_xy[0]) if test_xy else 0,
-        val_size=len(val_xy[0]) if val_xy else 0,
-        augmented=augment is not None,
-        heads=list(heads),
-    )
-    history = History(meta=meta)
-    fingerprint = _fingerprint(meta, model)
-    saved = load_training_state(checkpoint, fingerprint)
-    first_epoch = 1
-    if saved is not None:
-        history.rows = restore_training_state(saved, model, opt, generator, callbacks)
-        first_epoch = saved["epoch"] + 1
-        if saved["finished"]:
-            meta["cuda_graph"] = False
-            meta["resumed_from_epoch"] = saved["epoch"]
-            return _finish(model, history)
-        meta["resumed_from_epoch"] = saved["epoch"]
-    sums = torch.zeros(1 + max(1, len(heads)), dtype=torch.float64, device=device)
-    model.train()
-    step_class = SamStep if sam_rho else EagerStep
-    step: Callable[[torch.Tensor], None] = step_class(
-        model, opt, loss_fn, correct_fn, x, y, sums, policy, transform, generator
-    )
-    # A graph replays the rate it was captured with unless the rate is a device tensor (fused Adam's is).
-    rates_in_graph = schedule is None or all(torch.is_tensor(g["lr"]) for g in opt.param_groups)
-    graphed = (
-        fast and device.type == "cuda" and len(x) >= batch_size and rates_in_graph and transform is None and not sam_rho
-    )
-    if graphed:
-        step = GraphedStep(step, batch_size)
-    meta["cuda_graph"] = graphed
-    eval_bs = eval_batch_size or (8192 if device.type == "cuda" else 2000)
-    stopped = False
-    with EpochProgress(label, enabled=progress) as bar:
-        for epoch in range(first_epoch, epochs + 1):
-            bar.start_epoch(epoch, epochs, steps_per_epoch)
-            offset = (epoch - 1) * steps_per_epoch
-            before_step = (lambda i, offset=offset: schedule(offset + i)) if schedule else None
+    x = torch.empty_like(source) if augment is not None else x  # each epoch's augmented draw
+    step = make_step(model, opt, loss_fn, metrics, x, y, policy, transform, generator, config, schedule)
+    history.meta["cuda_graph"] = step.graphed
+    _each(callbacks, "on_train_begin", history.meta)
+    try:
+        for epoch in range(first, config.epochs + 1):
+            _each(callbacks, "on_epoch_begin", epoch, config.epochs, steps)
             seconds = _augment_epoch(augment, source, x, generator) if augment is not None else 0.0
-            seconds += train_epoch(step, model, len(x), batch_size, generator, sums, bar, before_step)
-            loss, accuracies = _means(sums, len(x))
-            if not math.isfinite(loss):
-                raise TrainingDiverged(f"the training loss became {loss} in epoch {epoch}; lower the learning rate")
-            row = {"epoch": epoch, **_loss_and_accuracies("train", loss, accuracies, heads)}
-            row |= {"seconds": seconds, "samples_per_s": len(x) / seconds}
-            if test_xy is not None:
-                loss, accuracies = evaluate_heads(model, test_xy, eval_bs, loss_fn, correct_fn)
-                row |= _loss_and_accuracies("test", loss, accuracies, heads)
-            if val_xy is not None:
-                loss, accuracies = evaluate_heads(model, val_xy, eval_bs, loss_fn, correct_fn)
-                row |= _loss_and_accuracies("val", loss, accuracies, heads)
+            seconds += train_epoch(step, model, config, epoch, generator, callbacks, schedule)
+            row = _epoch_row(epoch, step, len(x), seconds, metrics)
+            for name, split in scored.items():
+                row |= metrics.row(name, *evaluate_heads(model, split, _eval_batch(config, device), loss_fn, metrics))
             history.append(**row)
-            bar.end_epoch(row)
-            # Every callback sees every epoch (a list, not a short-circuiting any()).
-            stopped = any([cb.on_epoch_end(history, model) for cb in callbacks])
-            if checkpoint is not None and not stopped and epoch < epochs:
-                state = _state(fingerprint, epoch, False, model, opt, generator, history, callbacks)
-                save_training_state(checkpoint, **state)
-            if stopped:
+            stop = any([cb.on_epoch_end(history, model) for cb in callbacks])  # a list: every callback sees it
+            if stop or epoch == config.epochs:
                 break
-    for cb in callbacks:
-        if (end := getattr(cb, "on_train_end", None)) is not None:
-            end(history, model)
-    if checkpoint is not None:
-        state = _state(fingerprint, len(history), True, model, opt, generator, history, callbacks)
-        save_training_state(checkpoint, **state)
+            _save(checkpoint, fingerprint, epoch, False, model, opt, generator, history, callbacks)
+        _each(callbacks, "on_train_end", history, model)
+    finally:
+        _each(callbacks, "close")
+    _save(checkpoint, fingerprint, len(history), True, model, opt, generator, history, callbacks)
     return _finish(model, history)
 
 
-def _state(fingerprint, epoch, finished, model, optimizer, generator, history, callbacks) -> dict:
-    return dict(
-        fingerprint=fingerprint,
-        epoch=epoch,
-        finished=finished,
-        model=model,
-        optimizer=optimizer,
-        generator=generator,
-        history=history,
-        callbacks=callbacks,
-    )
+def _optimizer(
+    model: nn.Module, ready: torch.optim.Optimizer | None, config: TrainConfig, device: torch.device
+) -> torch.optim.Optimizer:
+    if ready is not None:
+        return ready
+    return make_optimizer(config.optimizer, model.parameters(), config.lr, device, config.weight_decay, config.momentum)
+
+
+def describe(
+    config: TrainConfig,
+    device: torch.device,
+    policy: Precision,
+    opt: Any,
+    ready: torch.optim.Optimizer | None,
+    train_size: int,
+    scored: Mapping[str, tuple[torch.Tensor, torch.Tensor]],
+    metrics: Metrics,
+) -> dict[str, Any]:
+    """The History's metadata: the configuration and what actually ran (a ready optimiser's own rates,
+    momentum and weight decay, the precision chosen, the threads used)."""
+    groups = opt.param_groups
+    meta: dict[str, Any] = {"device": str(device), **vars(config)}
+    meta |= {"threads": torch.get_num_threads() if device.type == "cpu" else None}
+    meta |= {"precision": policy.name, "channels_last": policy.channels_last}
+    meta |= {"optimizer": config.optimizer if ready is None else type(ready).__name__}
+    meta |= {"rates": sorted({float(g["lr"]) for g in groups})}
+    meta |= {"weight_decay": sorted({float(g.get("weight_decay", 0.0)) for g in groups})}
+    meta |= {"momentum": sorted({float(g["momentum"]) for g in groups if "momentum" in g}) or None}
+    meta |= {"train_size": train_size, **{f"{name}_size": len(s[0]) for name, s in scored.items()}}
+    return meta | {"heads": list(metrics.heads)}
+
+
+def _resume(checkpoint, fingerprint, model, opt, generator, callbacks, history: History, epochs: int) -> int:
+    """Load a saved training state into the live objects; returns the first epoch still to train (past
+    `epochs` when the saved training had finished)."""
+    saved = load_training_state(checkpoint, fingerprint)
+    if saved is None:
+        return 1
+    history.rows = restore_training_state(saved, model, opt, generator, callbacks)
+    history.meta["resumed_from_epoch"] = saved["epoch"]
+    if saved["finished"]:
+        history.meta |= {"cuda_graph": False, "resumed_finished": True}
+        return epochs + 1
+    return saved["epoch"] + 1
+
+
+def _save(checkpoint: Path | None, fingerprint, epoch: int, finished: bool, model, opt, generator, history, callbacks):
+    if checkpoint is not None:
+        save_training_state(
+            checkpoint, fingerprint=fingerprint, epoch=epoch, finished=finished, model=model, optimizer=opt,
+            generator=generator, history=history, callbacks=callbacks,
+        )  # fmt: skip
 
 
 def _fingerprint(meta: dict, model: nn.Module) -> dict:
@@ -241,12 +205,28 @@ def _finish(model: nn.Module, history: History) -> History:
     return history
 
 
-def _scheduler(opt: torch.optim.Optimizer, schedule: str, total_steps: int):
+def _each(callbacks: Sequence[Any], hook: str, *args: Any) -> None:
+    for cb in callbacks:
+        if (method := getattr(cb, hook, None)) is not None:
+            method(*args)
+
+
+def _eval_batch(config: TrainConfig, device: torch.device) -> int:
+    return config.eval_batch_size or (8192 if device.type == "cuda" else 2000)
+
+
+def _epoch_row(epoch: int, step: Step, n: int, seconds: float, metrics: Metrics) -> dict[str, float]:
+    loss, accuracies = _means(step.sums, n)
+    if not math.isfinite(loss):
+        raise TrainingDiverged(f"the training loss became {loss} in epoch {epoch}; lower the learning rate")
+    return {"epoch": epoch, **metrics.row("train", loss, accuracies), "seconds": seconds, "samples_per_s": n / seconds}
+
+
+def _scheduler(opt: Any, schedule: str, total_steps: int):
     """A per-step rate setter, or None for a constant rate (which needs no per-step work).
 
     Each parameter group's rate follows the schedule from its own starting rate, so groups that start
     at different rates keep their ratio."""
-    lr_at(schedule, 1.0, 0, total_steps)  # an unknown schedule fails here, before any training
     if schedule == "constant":
         return None
     base = [float(group["lr"]) for group in opt.param_groups]
@@ -275,43 +255,36 @@ def _means(sums: torch.Tensor, n: int) -> tuple[float, list[float]]:
     return loss, accuracies
 
 
-def _loss_and_accuracies(split: str, loss: float, accuracies: list[float], heads: Sequence[str]) -> dict[str, float]:
-    row = {f"{split}_loss": loss, f"{split}_acc": sum(accuracies) / len(accuracies)}
-    if not heads:
-        return row
-    return row | {f"{split}_acc_{name}": acc for name, acc in zip(heads, accuracies, strict=True)}
+UPDATES_PER_EPOCH = 20  # how often a callback with `on_steps` sees the running numbers (each read syncs)
 
 
 def train_epoch(
-    step: Callable[[torch.Tensor], None],
+    step: Step,
     model: nn.Module,
-    n: int,
-    batch_size: int,
+    config: TrainConfig,
+    epoch: int,
     generator: torch.Generator,
-    sums: torch.Tensor,
-    bar: EpochProgress,
-    before_step: Callable[[int], None] | None = None,
+    callbacks: Sequence[Any] = (),
+    schedule=None,
 ) -> float:
-    """One pass over a fresh permutation; returns its wall time in seconds (device work included).
-
-    `before_step(i)` runs before the epoch's i-th step (the learning-rate schedule uses it).
-    """
-    device = sums.device
+    """One pass over a fresh permutation; returns its wall time in seconds (device work included)."""
+    n, batch_size, sums = len(step.x), config.batch_size, step.sums
+    watchers = [cb for cb in callbacks if hasattr(cb, "on_steps")]
     model.train()
     sums.zero_()
-    _sync(device)
+    _sync(sums.device)
     start = time.perf_counter()
-    perm = torch.randperm(n, device=device, generator=generator)
+    perm = torch.randperm(n, device=sums.device, generator=generator)
     steps = math.ceil(n / batch_size)
-    refresh = bar.refresh_every(steps)
+    refresh = max(1, steps // UPDATES_PER_EPOCH)
     for i in range(steps):
-        if before_step is not None:
-            before_step(i)
+        if schedule is not None:
+            schedule((epoch - 1) * steps + i)
         step(perm[i * batch_size : (i + 1) * batch_size])
-        if bar.enabled and (i + 1) % refresh == 0:
+        if watchers and (i + 1) % refresh == 0:
             loss, accuracies = _means(sums, min((i + 1) * batch_size, n))
-            bar.update(i + 1, loss, sum(accuracies) / len(accuracies))
-    _sync(device)
+            _each(watchers, "on_steps", i + 1, loss, sum(accuracies) / len(accuracies))
+    _sync(sums.device)
     return time.perf_counter() - start
 
 
@@ -320,14 +293,14 @@ def evaluate(
     data: Split,
     batch_size: int = 2000,
     loss_fn: LossFn = F.cross_entropy,
-    correct_fn: CorrectFn = count_correct,
+    metrics: Metrics = ACCURACY,
     device: str | torch.device | None = None,
 ) -> tuple[float, float]:
     """Mean loss and accuracy over `data`, in eval mode (the model's mode is restored afterwards).
 
-    For a multi-head model (a `correct_fn` counting per head) the accuracy is the mean over the heads.
+    For a multi-head model (a `metrics` counting per head) the accuracy is the mean over the heads.
     """
-    loss, accuracies = evaluate_heads(model, data, batch_size, loss_fn, correct_fn, device)
+    loss, accuracies = evaluate_heads(model, data, batch_size, loss_fn, metrics, device)
     return loss, sum(accuracies) / len(accuracies)
 
 
@@ -336,7 +309,7 @@ def evaluate_heads(
     data: Split,
     batch_size: int = 2000,
     loss_fn: LossFn = F.cross_entropy,
-    correct_fn: CorrectFn = count_correct,
+    metrics: Metrics = ACCURACY,
     device: str | torch.device | None = None,
 ) -> tuple[float, list[float]]:
     """Mean loss and the accuracy of each head (a one-element list for an ordinary classifier)."""
@@ -349,7 +322,7 @@ def evaluate_heads(
         for start in range(0, len(x), batch_size):
             xb, yb = x[start : start + batch_size], y[start : start + batch_size]
             out = model(xb)
-            correct = correct_fn(out, yb).double().reshape(-1)
+            correct = metrics.count(out, yb).double().reshape(-1)
             sums = sums + torch.cat([(loss_fn(out, yb).double() * len(yb)).reshape(1), correct])
     model.train(was_training)
     return _means(sums, len(x))

@@ -38,6 +38,8 @@ class Metrics:
 
     def row(self, split: str, loss: float, accuracies: list[float]) -> dict[str, float]:
         row = {f"{split}_loss": loss, f"{split}_acc": sum(accuracies) / len(accuracies)}
+        if not self.heads:
+            return row
         return row | {f"{split}_acc_{h}": a for h, a in zip(self.heads, accuracies, strict=True)}
 
 

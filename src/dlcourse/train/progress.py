@@ -9,56 +9,52 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 console = Console(stderr=True)
 
 
-class EpochProgress:
-    """Shows the running loss/accuracy; reading them costs a device sync, so it refreshes ~20x an epoch."""
+class ProgressBar:
+    """A `fit` callback: a live bar with the running loss and accuracy while an epoch trains, then one line
+    per epoch. Reading the running numbers costs a device sync, so `fit` hands them over ~20x an epoch."""
 
-    UPDATES_PER_EPOCH = 20
-
-    def __init__(self, label: str, enabled: bool = True) -> None:
-        self.label, self.enabled = label, enabled
+    def __init__(self, label: str) -> None:
+        self.label = label
         self._progress: Progress | None = None
+        self._task = None
         self._epochs, self._seconds = 0, []
 
-    def __enter__(self) -> EpochProgress:
-        if self.enabled:
-            self._progress = Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[stats]}"),
-                TimeElapsedColumn(),
-                TextColumn("left"),
-                TimeRemainingColumn(),
-                console=console,
-                transient=True,
-            )
-            self._progress.__enter__()
-        return self
+    def on_train_begin(self, meta: dict) -> None:
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[stats]}"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._progress.start()
 
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)
-
-    def start_epoch(self, epoch: int, epochs: int, steps: int) -> None:
+    def on_epoch_begin(self, epoch: int, epochs: int, steps: int) -> None:
         self._epochs = epochs
         if self._progress is not None:
             self._task = self._progress.add_task(f"{self.label} {epoch}/{epochs}", total=steps, stats="")
 
-    def refresh_every(self, steps: int) -> int:
-        """How many steps to run between refreshes of the live numbers."""
-        return max(1, steps // self.UPDATES_PER_EPOCH)
-
-    def update(self, done: int, loss: float, acc: float) -> None:
+    def on_steps(self, done: int, loss: float, acc: float) -> None:
         if self._progress is not None:
             self._progress.update(self._task, completed=done, stats=f"loss {loss:.4f} acc {acc:.2%}")
 
-    def end_epoch(self, row: dict[str, float]) -> None:
+    def on_epoch_end(self, history, model) -> bool:
+        row = history.last
         self._seconds.append(row["seconds"])
-        if self._progress is None:
-            return
-        self._progress.remove_task(self._task)
+        if self._progress is not None:
+            self._progress.remove_task(self._task)
         eta = eta_seconds(self._seconds, self._epochs - int(row["epoch"]))
         console.print(epoch_line(self.label, row, self._epochs, eta))
+        return False
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
 
 
 LABEL_WIDTH = 20  # an epoch line's label is cut to this, so that the line fits 100 columns

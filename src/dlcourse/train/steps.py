@@ -1,4 +1,4 @@
-"""One training step on a batch given by indices into device-resident data, in two equivalent forms.
+"""One training step on a batch given by indices into device-resident data, in three forms.
 
 `EagerStep` runs it as ordinary PyTorch. `GraphedStep` records the same step once as a CUDA graph and
 replays it, which removes the per-kernel launch cost that dominates small models (an MLP step at batch
@@ -10,27 +10,61 @@ inside an epoch.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import torch
 from torch import nn
 
 from dlcourse.device import FP32, Precision
+from dlcourse.train.metrics import CountFn, Metrics
 from dlcourse.train.sam import SAM, frozen_batchnorm_stats
 from dlcourse.train.transforms import BatchTransform
 
+if TYPE_CHECKING:
+    from dlcourse.train.config import TrainConfig
+
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-CorrectFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def count_correct(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Correct top-1 predictions; one-hot or soft targets count their argmax as the label."""
-    labels = target.argmax(1) if target.ndim == 2 else target
-    return (logits.argmax(1) == labels).sum()
+class Step(Protocol):
+    x: torch.Tensor  # the training images the step indexes into
+    sums: torch.Tensor  # summed loss, then the correct count of each head, since the epoch began
+    graphed: bool  # whether the step replays a CUDA graph
+
+    def __call__(self, idx: torch.Tensor) -> None: ...
 
 
-def count_correct_per_head(outputs: tuple[torch.Tensor, ...], targets: torch.Tensor) -> torch.Tensor:
-    """Correct top-1 predictions of each head of a multi-head model; `targets` is N x heads (class indices)."""
-    return torch.stack([(logits.argmax(1) == targets[:, i]).sum() for i, logits in enumerate(outputs)])
+def make_step(
+    model: nn.Module,
+    optimizer: Any,
+    loss_fn: LossFn,
+    metrics: Metrics,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    precision: Precision,
+    transform: BatchTransform | None,
+    generator: torch.Generator,
+    config: TrainConfig,
+    schedule: Callable[[int], None] | None,
+) -> Step:
+    """The one place the step is chosen: SAM's two passes when `config.sam_rho` > 0, otherwise the eager step,
+    replayed as a CUDA graph where that is exact: on CUDA, without a per-batch transform (its random draws
+    would be frozen into the graph), and with rates the graph can see change (a constant rate, or every
+    rate a device tensor, as `optim.make_optimizer` keeps them on CUDA)."""
+    sums = torch.zeros(1 + metrics.width, dtype=torch.float64, device=x.device)
+    kind = SamStep if config.sam_rho else EagerStep
+    step = kind(model, optimizer, loss_fn, metrics.count, x, y, sums, precision, transform, generator)
+    rates_in_graph = schedule is None or all(torch.is_tensor(g["lr"]) for g in optimizer.param_groups)
+    if (
+        config.cuda_graph
+        and x.device.type == "cuda"
+        and len(x) >= config.batch_size
+        and rates_in_graph
+        and transform is None
+        and not config.sam_rho
+    ):
+        return GraphedStep(step, config.batch_size)
+    return step
 
 
 def as_float(out: torch.Tensor | tuple[torch.Tensor, ...]) -> torch.Tensor | tuple[torch.Tensor, ...]:
@@ -39,12 +73,14 @@ def as_float(out: torch.Tensor | tuple[torch.Tensor, ...]) -> torch.Tensor | tup
 
 
 class EagerStep:
+    graphed = False
+
     def __init__(
         self,
         model: nn.Module,
         optimizer: torch.optim.Optimizer,
         loss_fn: LossFn,
-        correct_fn: CorrectFn,
+        correct_fn: CountFn,
         x: torch.Tensor,
         y: torch.Tensor,
         sums: torch.Tensor,
@@ -116,9 +152,11 @@ class GraphedStep:
     """
 
     WARMUP_STEPS = 3
+    graphed = True
 
     def __init__(self, eager: EagerStep, batch_size: int) -> None:
         self.eager = eager
+        self.x, self.sums = eager.x, eager.sums
         device = eager.x.device
         self.idx = torch.arange(batch_size, device=device) % len(eager.x)
         saved = _snapshot(eager.model, eager.optimizer)

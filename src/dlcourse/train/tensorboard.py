@@ -35,4 +35,5 @@ class TensorBoardLogger:
         return False
 
     def close(self) -> None:
+        """Called by `fit` however training ends."""
         self.writer.close()

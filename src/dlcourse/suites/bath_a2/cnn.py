@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from dlcourse.data import channels_first, scale_unit
 from dlcourse.models import cnn
 from dlcourse.settings import Settings, setting
-from dlcourse.suites.common import train_classifier
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
 from dlcourse.train.schedule import SCHEDULES
 
@@ -48,13 +48,8 @@ def task_4_1(ctx: TaskContext) -> None:
         f"strides {list(s.strides)}, no padding, ReLU; flatten; dense 10. Adam, lr {s.lr:g}, batch {s.batch_size}, "
         f"{s.epochs} epochs, {s.lr_schedule} learning-rate schedule (the brief leaves these to us)."
     )
-    train_classifier(
-        ctx,
-        model,
-        train,
-        test,
-        label="cnn",
-        title=f"CNN {list(s.filters)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}",
-    )
+    trained = train_and_score(ctx, model, train, ctx.config(), evals={"test": test}, label="cnn")
+    title = f"CNN {list(s.filters)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}"
     # Task 5 visualises this trained network: keep its weights with the spec that rebuilds it.
-    ctx.run.checkpoint("cnn", model, spec={"filters": s.filters, "kernel_size": s.kernel_size, "strides": s.strides})
+    spec = {"filters": s.filters, "kernel_size": s.kernel_size, "strides": s.strides}
+    record(ctx, trained, name="cnn", title=title, spec=spec)

@@ -18,8 +18,8 @@ from dlcourse.models import cnn, mlp
 from dlcourse.plots import accuracy_vs_parameters, learning_curves
 from dlcourse.runs import load_checkpoint, load_json
 from dlcourse.settings import Settings, setting
-from dlcourse.suites.common import fit_and_score
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.recipe import train_and_score
 from dlcourse.suites.registry import task
 from dlcourse.train.schedule import SCHEDULES
 
@@ -66,8 +66,10 @@ CNN_VARIANTS: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = (
 def _study(ctx: TaskContext, builds: list[tuple[str, Any, dict]], train, test, family: str) -> list[dict]:
     """Train each (name, model, spec) under the same settings; returns one table row per model."""
     rows, histories = [], {}
+    ctx.plan(len(builds))
     for name, model, spec in builds:
-        history, final = fit_and_score(ctx, model, train, test, label=name)
+        trained = train_and_score(ctx, model, train, ctx.config(), evals={"test": test}, label=name)
+        history, final, counts = trained.history, trained.scores, trained.parameters
         seconds = inference_seconds(model, torch.as_tensor(test[0]), INFERENCE_BATCH)
         histories[name] = history
         ctx.run.checkpoint(name, model, spec=spec)
@@ -75,12 +77,12 @@ def _study(ctx: TaskContext, builds: list[tuple[str, Any, dict]], train, test, f
             {
                 "model": name,
                 "hidden_layers": spec["hidden_layers"],
-                "parameters": final["parameters"],
-                "weights": final["weights"],
-                "biases": final["biases"],
+                "parameters": counts["total"],
+                "weights": counts["weights"],
+                "biases": counts["biases"],
                 "train_acc": round(final["train_acc"], 5),
                 "test_acc": round(final["test_acc"], 5),
-                "train_s_per_epoch": round(final["seconds_per_epoch"], 2),
+                "train_s_per_epoch": round(history.mean_epoch_seconds(), 2),
                 "test_inference_s": round(seconds, 3),
             }
         )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from dlcourse.data import flatten, scale_unit
 from dlcourse.models import mlp
 from dlcourse.settings import Settings, setting
-from dlcourse.suites.common import train_classifier
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
 from dlcourse.train.schedule import SCHEDULES
 
@@ -47,12 +47,6 @@ def task_3_1(ctx: TaskContext) -> None:
         "(as log-softmax, which is numerically safer than softmax followed by log)."
     )
     model = mlp(s.sizes, s.activation)
-    train_classifier(
-        ctx,
-        model,
-        train,
-        test,
-        label="mlp",
-        title=f"MLP {list(s.sizes)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}",
-    )
-    ctx.run.checkpoint("mlp", model, spec={"sizes": s.sizes, "activation": s.activation})
+    trained = train_and_score(ctx, model, train, ctx.config(), evals={"test": test}, label="mlp")
+    title = f"MLP {list(s.sizes)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}"
+    record(ctx, trained, name="mlp", title=title, spec={"sizes": s.sizes, "activation": s.activation})

@@ -44,6 +44,7 @@ def task_6_2(ctx: TaskContext) -> None:
         f"Loss = λ · CE(item) + (1 - λ) · CE(group), one Adam optimiser, lr {s.lr:g}, batch {s.batch_size}, "
         f"{s.epochs} epochs; λ in {list(s.lambdas)}."
     )
+    ctx.plan(len(s.lambdas))
     rows = [multitask_row(ctx, lam, train, test) for lam in s.lambdas]
     public = [{k: v for k, v in r.items() if k != "history"} for r in rows]
     ctx.run.table("lambdas", public, title="Multi-task network: test accuracy of both heads for each λ")

@@ -130,14 +130,8 @@ def _tune(ctx: TaskContext, train) -> None:
         for batch_size in s.tune_batch_sizes:
             for lr in s.tune_lrs:
                 model = single_task_cnn(s, CLASSES[name])
-                history = ctx.fit(
-                    model,
-                    labels_of(fit_part, name),
-                    label=f"tune-{name}-b{batch_size}-lr{lr:g}",
-                    epochs=s.tune_epochs,
-                    batch_size=batch_size,
-                    lr=lr,
-                )
+                config = ctx.config(epochs=s.tune_epochs, batch_size=batch_size, lr=lr, lr_schedule="constant")
+                history = ctx.fit(model, labels_of(fit_part, name), config, label=f"tune-{name}-b{batch_size}-lr{lr:g}")
                 _, val_acc = evaluate(model, labels_of(val_part, name))
                 seconds = sum(history.column("seconds"))
                 rows.append(

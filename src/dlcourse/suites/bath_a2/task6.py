@@ -18,9 +18,9 @@ from dlcourse.data.dataset import Dataset
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import cnn, multitask, parameter_counts
 from dlcourse.settings import Settings, setting
-from dlcourse.suites.common import fit_and_score
 from dlcourse.suites.context import TaskContext
-from dlcourse.train import count_correct_per_head
+from dlcourse.suites.recipe import train_and_score
+from dlcourse.train import per_head_accuracy
 from dlcourse.train.losses import weighted_task_loss
 from dlcourse.train.schedule import SCHEDULES
 
@@ -121,9 +121,13 @@ def single_task_rows(ctx: TaskContext, train, test) -> list[dict[str, Any]]:
     """Train one network per task; one row each with accuracies, size and time."""
     s: Task6Settings = ctx.settings
     rows = []
+    ctx.plan(len(TASK_NAMES))
     for name in TASK_NAMES:
         model = single_task_cnn(s, CLASSES[name])
-        history, final = fit_and_score(ctx, model, labels_of(train, name), labels_of(test, name), name)
+        trained = train_and_score(
+            ctx, model, labels_of(train, name), ctx.config(), evals={"test": labels_of(test, name)}, label=name
+        )
+        history, final = trained.history, trained.scores
         ctx.run.history(name, history)
         rows.append(
             {
@@ -131,8 +135,8 @@ def single_task_rows(ctx: TaskContext, train, test) -> list[dict[str, Any]]:
                 "classes": CLASSES[name],
                 "train_acc": round(final["train_acc"], 4),
                 "test_acc": round(final["test_acc"], 4),
-                "parameters": final["parameters"],
-                "train_seconds": round(sum(history.column("seconds")), 1),
+                "parameters": trained.parameters["total"],
+                "train_seconds": round(trained.seconds, 1),
                 "history": history,
                 "model": model,
             }
@@ -147,15 +151,11 @@ def multitask_row(ctx: TaskContext, lam: float, train, test) -> dict[str, Any]:
     history = ctx.fit(
         model,
         train,
-        test,
+        ctx.config(),
+        evals={"test": test},
         label=f"lambda={lam:g}",
-        epochs=s.epochs,
-        batch_size=s.batch_size,
-        lr=s.lr,
-        lr_schedule=s.lr_schedule,
         loss_fn=weighted_task_loss(lam),
-        correct_fn=count_correct_per_head,
-        heads=TASK_NAMES,
+        metrics=per_head_accuracy(*TASK_NAMES),
     )
     final = history.last  # the test set is scored, head by head, after the last epoch
     return {

@@ -14,9 +14,9 @@ import torch
 
 from dlcourse.models import ACTIVATIONS, mlp
 from dlcourse.settings import Settings, setting
-from dlcourse.suites.common import train_classifier
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.fit3181_a1.letters import Prepared, output_note, prepare
+from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
 from dlcourse.train import evaluate
 from dlcourse.train.losses import label_smoothing_loss
@@ -47,9 +47,8 @@ def task_2_4(ctx: TaskContext) -> None:
     ctx.say(output_note(data.dataset))
     sizes = [784, *s.hidden, classes]
     model = mlp(sizes, s.activation)
-    train_classifier(
-        ctx, model, data.train, data.test, label="ffn", title=f"FFN {sizes} ({s.activation}), Adam lr={s.lr:g}"
-    )
+    trained = train_and_score(ctx, model, data.train, ctx.config(), evals={"test": data.test}, label="ffn")
+    record(ctx, trained, name="ffn", title=f"FFN {sizes} ({s.activation}), Adam lr={s.lr:g}")
     _, val_acc = evaluate(model, data.val)
     ctx.run.metric("val_acc", val_acc, "validation accuracy after training")
 
@@ -91,13 +90,10 @@ def task_2_5(ctx: TaskContext) -> None:
 
 
 def _train(ctx: TaskContext, data: Prepared, combo: dict[str, Any], seed: int, alpha: float = 0.0, label: str = ""):
-    s: GridSettings = ctx.settings
     torch.manual_seed(seed)  # the same initial weights for a combination, whatever ran before it
     model = mlp([784, combo["n1"], combo["n2"], data.dataset.num_classes], combo["act"])
-    ctx.fit(
-        model, data.train, data.val, label=label, seed=seed, epochs=s.epochs, batch_size=s.batch_size, lr=s.lr,
-        loss_fn=label_smoothing_loss(alpha),
-    )  # fmt: skip
+    config = ctx.config(seed=seed)
+    ctx.fit(model, data.train, config, evals={"val": data.val}, label=label, loss_fn=label_smoothing_loss(alpha))
     return model
 
 

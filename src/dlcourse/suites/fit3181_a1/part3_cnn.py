@@ -78,14 +78,13 @@ def task_3_1(ctx: TaskContext) -> None:
     data = prepare(ctx)
     spec = spec_of(ctx.settings)
     trained = train_and_record(ctx, data, spec, "default", f"Default model ({describe(spec)})")
-    ctx.say(diagnose(trained.history, trained.scores(data)))
+    ctx.say(diagnose(trained.history, trained.scores))
 
 
 def train_and_record(ctx: TaskContext, data: Images, spec: dict[str, Any], label: str, title: str) -> Trained:
     trained = train_model(ctx, data, spec, label)
-    scores = trained.scores(data)
-    for name, value in scores.items():
-        ctx.run.metric(name, value, name.replace("_acc", " accuracy").replace("val ", "validation "))
+    for name in ("train_acc", "val_acc", "test_acc"):
+        ctx.run.metric(name, trained.scores[name], name.replace("_acc", " accuracy").replace("val ", "validation "))
     ctx.run.metric("parameters", parameter_counts(trained.model)["total"], "trainable parameters")
     ctx.run.metric("seconds", round(trained.seconds, 1), f"training seconds ({trained.history.meta['device']})")
     ctx.run.history(label, trained.history)
@@ -143,7 +142,7 @@ def task_3_3(ctx: TaskContext) -> None:
         label = "skip" if use_skip else "no skip"
         spec = spec_of(s, use_skip=use_skip)
         trained = train_model(ctx, data, spec, label)  # same seed: both start from the same data order
-        scores = trained.scores(data)
+        scores = trained.scores
         histories[label], results[label] = trained.history, (trained, scores)
         ctx.run.history(label, trained.history)
         rows.append(comparison_row(label, trained, scores))

@@ -8,7 +8,6 @@ for the chosen model only.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +23,8 @@ from dlcourse.errors import DataNotFound
 from dlcourse.models import image_classifier, parameter_counts
 from dlcourse.runs import load_checkpoint, load_json
 from dlcourse.settings import Settings, setting
+from dlcourse.suites import recipe
 from dlcourse.suites.context import TaskContext
-from dlcourse.train import History, evaluate
 from dlcourse.train.augment import flip_and_crop
 from dlcourse.train.callbacks import EarlyStopping
 from dlcourse.train.mixup import Mixup
@@ -123,16 +122,11 @@ def describe(spec: dict[str, Any]) -> str:
 
 
 @dataclass
-class Trained:
-    model: nn.Module
-    history: History
-    seconds: float
-    stopper: EarlyStopping | None = None
+class Trained(recipe.Trained):
+    """A trained model, its scores (train, validation and test: full passes over the final or restored best
+    weights) and its early stopping, when it had one."""
 
-    def scores(self, data: Images) -> dict[str, float]:
-        """Train, validation and test accuracy of the final (or restored best) weights: full passes."""
-        return {name: evaluate(self.model, split)[1] for name, split in
-                (("train_acc", data.train), ("val_acc", data.val), ("test_acc", data.test))}  # fmt: skip
+    stopper: EarlyStopping | None = None
 
 
 def train_model(
@@ -171,13 +165,13 @@ def train_model(
         Mixup(mixup_alpha, data.num_classes, seed) if mixup_alpha else None,
         adversarial_batches(model, adversary) if adversary else None,
     )
-    start = time.perf_counter()
-    history = ctx.fit(
-        model, data.train, data.test, val=data.val, label=label, seed=seed, epochs=epochs or s.epochs,
-        batch_size=s.batch_size, lr=lr or s.lr, transform=batches, sam_rho=sam_rho,
+    config = ctx.config(seed=seed, epochs=epochs or s.epochs, lr=lr or s.lr, sam_rho=sam_rho)
+    trained = recipe.train_and_score(
+        ctx, model, data.train, config, label=label, evals={"test": data.test, "val": data.val},
+        score={"train": data.train, "val": data.val, "test": data.test}, transform=batches,
         callbacks=[*callbacks, *([stopper] if stopper else [])], **fit_kwargs,
     )  # fmt: skip
-    return Trained(model, history, time.perf_counter() - start, stopper)
+    return Trained(trained.model, trained.history, trained.scores, stopper)
 
 
 def pct(value: float) -> float:

@@ -34,7 +34,7 @@ def compare(
     results, rows = {}, []
     for name, options in variants.items():
         trained = train_model(ctx, data, spec, name, lr=lr, **options)
-        scores = trained.scores(data)
+        scores = trained.scores
         results[name] = (trained, scores)
         ctx.run.history(name, trained.history)
         rows.append(comparison_row(name, trained, scores))

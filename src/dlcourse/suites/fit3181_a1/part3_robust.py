@@ -70,10 +70,9 @@ def robust_scores(ctx: TaskContext, model: nn.Module, data: Images) -> dict[str,
     for name, attack in attacks(ctx.settings).items():
         start = time.perf_counter()
         generator = torch.Generator(device=ctx.device).manual_seed(ctx.seed)
-        out[name] = (
-            robust_accuracy(model.to(ctx.device), attack, test, generator=generator),
-            time.perf_counter() - start,
-        )
+        with ctx.busy(f"{name} on {len(test[1]):,} test images"):
+            accuracy = robust_accuracy(model.to(ctx.device), attack, test, generator=generator)
+        out[name] = (accuracy, time.perf_counter() - start)
     return out
 
 

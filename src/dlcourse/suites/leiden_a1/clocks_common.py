@@ -17,7 +17,7 @@ from dlcourse.plots_clocks import clock_grid, error_histograms, hhmm, training_c
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.telltime import CONSTANT_BASELINE, Representation, common_sense_error, error_summary
-from dlcourse.train import History, predict
+from dlcourse.train import History, Metrics, predict
 
 TOLERANCE = 10.0  # minutes: a clock read this close counts as read right in the per-epoch numbers
 EVAL_BATCH = 1000  # clocks per evaluation batch: 150x150 activations of larger batches crowd a small GPU
@@ -98,7 +98,8 @@ class ClockSplits:
 def load_splits(ctx: TaskContext) -> ClockSplits:
     s: ClockSettings = ctx.settings
     start = time.perf_counter()
-    data = load_clocks(s.images, s.count, s.size, s.data_seed, Variety(rotation=s.rotation), ctx.data_dir)
+    with ctx.busy(f"loading or rendering {s.count:,} clocks at {s.size}x{s.size}"):
+        data = load_clocks(s.images, s.count, s.size, s.data_seed, Variety(rotation=s.rotation), ctx.data_dir)
     seconds = time.perf_counter() - start
     ctx.say(f"{data.describe()} ({seconds:.1f} s to load or draw)" + "".join(f"; {n}" for n in data.notes))
     if data.source.startswith("rendered"):
@@ -140,20 +141,15 @@ def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, 
     def within(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return (common_sense_error(rep.decode(out), target[:, -1]) <= TOLERANCE).sum()
 
+    config = ctx.config(lr_schedule="cosine", optimizer="adamw", eval_batch_size=EVAL_BATCH)
     history = ctx.fit(
         model,
         splits.targets("train", rep),
-        splits.targets("val", rep),
+        config,
+        evals={"test": splits.targets("val", rep)},
         label=label,
-        epochs=s.epochs,
-        batch_size=s.batch_size,
-        lr=s.lr,
-        lr_schedule="cosine",
-        optimizer="adamw",
-        weight_decay=s.weight_decay,
         loss_fn=loss_fn,
-        correct_fn=within,
-        eval_batch_size=EVAL_BATCH,
+        metrics=Metrics(within),
     )
     predicted = rep.decode(predict(model, splits.x["test"], EVAL_BATCH)).numpy().astype(np.float64)
     errors = common_sense_error(predicted, splits.times("test").astype(np.float64))
@@ -178,7 +174,8 @@ def compare(ctx: TaskContext, reps: list[Representation], title: str) -> tuple[C
         f"{s.epochs} epochs; training images turned by a random angle up to ±{s.turn:g}° each epoch. The brief "
         "leaves the network and its training to us; these are our choices."
     )
-    results = [train_and_score(ctx, splits, rep, label=f"r{i}") for i, rep in enumerate(reps)]
+    ctx.plan(len(reps))
+    results = [train_and_score(ctx, splits, rep, label=rep.name) for rep in reps]
     record(ctx, splits, results, title)
     return splits, results
 

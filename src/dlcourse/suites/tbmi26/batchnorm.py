@@ -16,7 +16,7 @@ from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
 from dlcourse.suites.tbmi26.cnn import CnnSettings, cifar_cnn, cnn_spec, describe
-from dlcourse.suites.tbmi26.common import COPY_YARDSTICK, cifar10, score, train_and_evaluate
+from dlcourse.suites.tbmi26.common import COPY_YARDSTICK, cifar10, summarise, train, train_and_evaluate
 from dlcourse.train import History
 
 STATISTICS_IMAGES = 10_000  # training images whose batch statistics are compared with their overall ones
@@ -64,25 +64,15 @@ def task_q9(ctx: TaskContext) -> None:
     rows, histories = [], {}
     # The statistics batch norm meets in training are those of training batches.
     x_probe = torch.as_tensor(data.train[0][:STATISTICS_IMAGES])
+    ctx.plan(len(s.batch_sizes))
     for b in s.batch_sizes:
         seed_everything(ctx.seed)
         model = cifar_cnn(**spec)
-        history = ctx.fit(
-            model,
-            data.train,
-            None,
-            label=f"batch-{b}",
-            val=data.val,
-            epochs=s.epochs,
-            batch_size=b,
-            lr=s.lr,
-            lr_schedule=s.lr_schedule,
-            optimizer=s.optimizer,
-            weight_decay=s.weight_decay,
-        )
+        trained = train(ctx, model, data, f"batch-{b}", ctx.config(batch_size=b))
+        history = trained.history
         histories[f"batch {b}"] = history
         ctx.run.history(f"batch-{b}", history)
-        summary = score(model, data, history)
+        summary = summarise(trained)
         moments = _first_norm_moments(model, x_probe)
         errors = (
             batch_statistic_error(moments, b, torch.Generator().manual_seed(ctx.seed)) if b <= len(moments) else None

@@ -16,12 +16,12 @@ from dlcourse.data import channel_stats, channels_first, scale_unit
 from dlcourse.data.registry import CIFAR10_JPEG_NOTE
 from dlcourse.data.splits import validation_split
 from dlcourse.device import describe_device
-from dlcourse.models import parameter_counts
 from dlcourse.plots_evaluation import evaluation_image
 from dlcourse.runs import load_json
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
-from dlcourse.train import History, evaluate
+from dlcourse.suites.recipe import Trained, curve_notes, epoch_row, train_and_score
+from dlcourse.train import TrainConfig
 from dlcourse.train.augment import Augment
 from dlcourse.train.optim import OPTIMIZERS
 from dlcourse.train.schedule import SCHEDULES
@@ -116,46 +116,48 @@ def train_and_evaluate(
     spec: dict[str, Any],
     augment: Augment | None = None,
     loss_fn: LossFn = F.cross_entropy,
-    optimizer: str | torch.optim.Optimizer | None = None,
+    optimizer: torch.optim.Optimizer | None = None,
+    config: TrainConfig | None = None,
 ) -> dict[str, Any]:
-    """Train with the task's settings, then record the brief's evaluation image (curves of training and
-    validation, test confusion matrix), the final accuracies (full passes in eval mode), the parameter count,
-    the training time, the per-epoch table, a checkpoint and `summary.json`. Returns the summary."""
-    s: TrainSettings = ctx.settings
-    history = ctx.fit(
-        model,
-        data.train,
-        None if data.val else data.test,  # without a validation set, the curves show the test set
-        label=name,
-        val=data.val,
-        epochs=s.epochs,
-        batch_size=s.batch_size,
-        lr=s.lr,
-        lr_schedule=s.lr_schedule,
-        optimizer=optimizer or s.optimizer,
-        weight_decay=s.weight_decay,
-        loss_fn=loss_fn,
-        augment=augment,
-    )
-    summary = score(model, data, history, loss_fn) | {"device": describe_device(ctx.device), "spec": spec}
+    """Train with the task's settings (or `config`), then record the brief's evaluation image (curves of
+    training and validation, test confusion matrix), the final accuracies (full passes in eval mode), the
+    parameter count, the training time, the per-epoch table, a checkpoint and `summary.json`. Returns the
+    summary."""
+    trained = train(ctx, model, data, name, config or ctx.config(), loss_fn, optimizer=optimizer, augment=augment)
+    summary = summarise(trained) | {"device": describe_device(ctx.device), "spec": spec}
     matrix = confusion(model, *data.test, len(data.classes))
-    record(ctx, name, title, summary, history, matrix, data)
+    record(ctx, name, title, summary, trained, matrix, data)
     # The standardisation travels with the weights: a later task can feed the model new images.
     ctx.run.checkpoint(name, model, spec=spec | {"mean": data.mean, "std": data.std})
     return summary
 
 
-def score(model: nn.Module, data: CifarData, history: History, loss_fn: LossFn = F.cross_entropy) -> dict[str, Any]:
+def train(
+    ctx: TaskContext,
+    model: nn.Module,
+    data: CifarData,
+    label: str,
+    config: TrainConfig,
+    loss_fn: LossFn = F.cross_entropy,
+    **fit_kwargs: Any,
+) -> Trained:
+    """Fit on the training images; the curves follow the validation images (the test images without a
+    validation split); the final weights are scored on train, validation and test."""
+    evals = {"val": data.val} if data.val else {"test": data.test}
+    score = {"train": data.train, "val": data.val, "test": data.test}
+    return train_and_score(
+        ctx, model, data.train, config, label=label, evals=evals, score=score, loss_fn=loss_fn, **fit_kwargs
+    )
+
+
+def summarise(trained: Trained) -> dict[str, Any]:
     """Final numbers: accuracies from full eval-mode passes, the last epoch's running train accuracy (train
     mode: dropout on, batch statistics, augmented images), parameters and training time."""
-    summary: dict[str, Any] = {"parameters": parameter_counts(model)["total"]}
-    parts = {"train": data.train, "val": data.val, "test": data.test}
-    for part, split in parts.items():
-        if split is not None:
-            summary[f"{part}_loss"], summary[f"{part}_acc"] = evaluate(model, split, loss_fn=loss_fn)
+    history = trained.history
+    summary: dict[str, Any] = {"parameters": trained.parameters["total"], **trained.scores}
     summary["train_acc_running"] = history.last["train_acc"]
     summary["epochs"] = len(history)
-    summary["train_seconds"] = sum(history.column("seconds"))
+    summary["train_seconds"] = trained.seconds
     summary["seconds_per_epoch"] = history.mean_epoch_seconds()
     return summary
 
@@ -165,11 +167,11 @@ def record(
     name: str,
     title: str,
     summary: dict[str, Any],
-    history: History,
+    trained: Trained,
     matrix: np.ndarray,
     data: CifarData,
 ) -> None:
-    on = data.on
+    on, history = data.on, trained.history
     ctx.run.metric("test_acc", summary["test_acc"], f"test accuracy ({on})")
     if "val_acc" in summary:
         ctx.run.metric("val_acc", summary["val_acc"], "validation accuracy")
@@ -181,7 +183,7 @@ def record(
         f"training seconds, {summary['epochs']} epochs ({summary['device']})",
     )
     ctx.run.history(name, history)
-    ctx.run.table("epochs", [_epoch_row(r) for r in history.rows], title=f"{title}: per-epoch values")
+    ctx.run.table("epochs", [epoch_row(r) for r in history.rows], title=f"{title}: per-epoch values")
     ctx.run.figure(
         "evaluation",
         evaluation_image(history, matrix, data.classes, title),
@@ -197,45 +199,14 @@ def record(
         title="Test confusion matrix (rows: true class, columns: predicted class)",
     )
     ctx.run.write_json("summary.json", summary)
-    for text in observations(history, summary, matrix, data):
+    ctx.say(
+        f"Test accuracy {summary['test_acc']:.2%} ({on}); {summary['parameters']:,} parameters; "
+        f"{summary['train_seconds']:.1f} s of training for {summary['epochs']} epochs on {summary['device']}."
+    )
+    for text in curve_notes(trained):
         ctx.say(text)
-
-
-def _epoch_row(row: dict[str, float]) -> dict[str, Any]:
-    out: dict[str, Any] = {"epoch": int(row["epoch"]), "train acc (%)": round(100 * row["train_acc"], 2)}
-    for part in ("val", "test"):
-        if f"{part}_acc" in row:
-            out[f"{part} acc (%)"] = round(100 * row[f"{part}_acc"], 2)
-    out["train loss"] = round(row["train_loss"], 4)
-    for part in ("val", "test"):
-        if f"{part}_loss" in row:
-            out[f"{part} loss"] = round(row[f"{part}_loss"], 4)
-    out["seconds"] = round(row["seconds"], 2)
-    return out
-
-
-def observations(history: History, summary: dict[str, Any], matrix: np.ndarray, data: CifarData) -> list[str]:
-    """Plain statements read off the curves and the confusion matrix."""
-    held = "val" if "val_acc" in history.last else "test"
-    name = "validation" if held == "val" else "test"
-    accs, losses = history.column(f"{held}_acc"), history.column(f"{held}_loss")
-    best = max(range(len(accs)), key=accs.__getitem__)
-    low = min(range(len(losses)), key=losses.__getitem__)
-    notes = [
-        f"Test accuracy {summary['test_acc']:.2%} ({data.on}); training accuracy {summary['train_acc']:.2%} "
-        f"(eval mode); {summary['parameters']:,} parameters; {summary['train_seconds']:.1f} s of training for "
-        f"{summary['epochs']} epochs on {summary['device']}.",
-        f"{name.capitalize()} accuracy peaks at {accs[best]:.2%} in epoch {best + 1} of {len(accs)}; {name} loss is "
-        f"lowest in epoch {low + 1}.",
-    ]
-    if low + 1 < len(losses) and losses[-1] > 1.1 * losses[low]:
-        notes.append(
-            f"{name.capitalize()} loss rises from {losses[low]:.3f} to {losses[-1]:.3f} after epoch {low + 1} while "
-            "training loss keeps falling: the model overfits (it grows more confident on the images it gets wrong)."
-        )
     pairs = "; ".join(f"{t} taken for {p} {n} times" for t, p, n in most_confused(matrix, data.classes))
-    notes.append(f"Most frequent confusions on the test set: {pairs}.")
-    return notes
+    ctx.say(f"Most frequent confusions on the test set: {pairs}.")
 
 
 def earlier_summary(ctx: TaskContext, task: str) -> dict[str, Any] | None:

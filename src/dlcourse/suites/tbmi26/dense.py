@@ -15,7 +15,7 @@ from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
 from dlcourse.suites.tbmi26.common import TrainSettings, cifar10, earlier_summary, standardise, train_and_evaluate
-from dlcourse.train import evaluate, fit
+from dlcourse.train import evaluate
 from dlcourse.train.augment import random_crop
 from dlcourse.train.schedule import SCHEDULES
 
@@ -75,19 +75,7 @@ def task_q3(ctx: TaskContext) -> None:
     train = (flatten(scale_unit(mnist.x_train)), mnist.y_train)
     test = (flatten(scale_unit(mnist.x_test)), mnist.y_test)
     model = mlp(s.mnist_sizes)
-    fit(
-        model,
-        train,
-        None,
-        epochs=s.epochs,
-        batch_size=s.batch_size,
-        lr=s.lr,
-        lr_schedule=s.lr_schedule,
-        device=ctx.device,
-        seed=ctx.seed,
-        progress=not ctx.quiet,
-        label="mnist-mlp",
-    )
+    ctx.fit(model, train, ctx.config(), label="mnist-mlp")
     _, mnist_test = evaluate(model, test)
     _, mnist_train = evaluate(model, train)
     counts = parameter_counts(model)["total"]

@@ -24,8 +24,8 @@ from dlcourse.models.tta import ViewAverage
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
-from dlcourse.suites.tbmi26.common import CifarData, cifar10, score, train_and_evaluate
-from dlcourse.train import evaluate, fit
+from dlcourse.suites.tbmi26.common import CifarData, cifar10, summarise, train, train_and_evaluate
+from dlcourse.train import TrainConfig, evaluate, fit
 from dlcourse.train.augment import Augment, flip_and_crop, random_crop
 from dlcourse.train.losses import label_smoothing_loss
 from dlcourse.train.schedule import SCHEDULES
@@ -188,18 +188,8 @@ def _warm_up(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augme
     model, _, _ = _build(s, data, ctx.device)
     n = min(len(data.train[1]), 4 * s.batch_size + len(data.train[1]) % s.batch_size)  # the short batch too
     sample = (data.train[0][:n], data.train[1][:n])
-    fit(
-        model,
-        sample,
-        epochs=1,
-        batch_size=s.batch_size,
-        optimizer=_optimizer(model, s),
-        loss_fn=loss,
-        lr_schedule=s.lr_schedule,
-        device=ctx.device,
-        augment=augment,
-        progress=False,
-    )
+    config = TrainConfig(epochs=1, batch_size=s.batch_size, lr=s.lr, lr_schedule=s.lr_schedule)
+    fit(model, sample, config, optimizer=_optimizer(model, s), loss_fn=loss, device=ctx.device, augment=augment)
 
 
 def _train_seed(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augment, seed: int) -> dict[str, Any]:
@@ -210,22 +200,9 @@ def _train_seed(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, au
     if seed == ctx.seed:  # the first seed gets the full evaluation: curves, confusion matrix, checkpoint
         summary = train_and_evaluate(ctx, model, data, name, _title(s), spec, augment, loss, opt)
     else:
-        history = ctx.fit(
-            model,
-            data.train,
-            None if data.val else data.test,
-            label=f"{name}-seed{seed}",
-            seed=seed,
-            val=data.val,
-            epochs=s.epochs,
-            batch_size=s.batch_size,
-            lr=s.lr,
-            lr_schedule=s.lr_schedule,
-            optimizer=opt,
-            loss_fn=loss,
-            augment=augment,
-        )
-        summary = score(model, data, history, loss)
+        config = ctx.config(seed=seed)
+        trained = train(ctx, model, data, f"{name}-seed{seed}", config, loss, optimizer=opt, augment=augment)
+        summary = summarise(trained)
     summary["seed"] = seed
     summary["train_seconds"] += whitening_seconds
     if s.tta:
