@@ -26,6 +26,11 @@ def run_cli(args, capsys):
         (["run", "bath-a2/3.1", "--device", "tpu"], "unknown device"),
         (["run", "bath-a2/3.1", "--wat"], "no such option"),
         (["report", "bath-a2"], "no finished runs"),
+        (["run", "bath-a2/3.1", "--seed", "-1"], "--seed must be between 0 and 4294967295"),
+        (["run", "bath-a2/3.1", "--seed", "4294967296"], "--seed must be between 0"),
+        (["run", "bath-a2/3.1", "--lr", "inf"], "lr must be a finite number"),
+        (["run", "bath-a2/3.1", "--precision", "fp16"], "unknown precision 'fp16'"),
+        (["run", "bath-a2/3.1", "--threads", "0"], "--threads must be at least 1"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, words, capsys, tmp_path, monkeypatch):
@@ -74,3 +79,12 @@ def test_quick_suite_run_and_report(capsys, tmp_path, monkeypatch):
     assert "bath-a2/1," in not_run and "bath-a2/6.2." in not_run and "bath-a2/3.1" not in not_run
     acc = json.loads((tmp_path / "runs" / "bath-a2" / "3.1" / "metrics.json").read_text())["test_acc"]
     assert f"{acc:.2%}" in html and f"{acc:.2%}" in md
+
+
+def test_a_runs_dir_that_is_a_file_is_one_line_before_any_training(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs").write_text("not a folder")
+    code, _, err = run_cli(["run", "bath-a2/3.1", "--profile", "quick", "--quiet", "--runs-dir", "runs"], capsys)
+    assert code == 2 and err.startswith("error: cannot write the results of bath-a2/3.1 under runs")
+    assert len(err.strip().splitlines()) == 1 and "earlier results are kept" in err
+    assert (tmp_path / "runs").read_text() == "not a folder"

@@ -89,6 +89,10 @@ def run(
     from dlcourse.suites import select
     from dlcourse.suites.runner import check_overrides, run_task
 
+    if not 0 <= seed < 2**32:
+        raise InvalidSetting(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
+    if threads is not None and threads < 1:
+        raise InvalidSetting(f"--threads must be at least 1, got {threads}")
     tasks = select(target)
     overrides = {k: v for k, v in (("epochs", epochs), ("batch_size", batch_size), ("lr", lr)) if v is not None}
     overrides |= _parse_sets(set_ or [])
@@ -229,6 +233,9 @@ def main(argv: list[str] | None = None) -> None:
         code = command.main(args=argv, prog_name="dlcourse", standalone_mode=False, obj={"argv": argv})
     except DlcourseError as exc:
         _fail(str(exc))
+    except OSError as exc:  # a folder that is a file, a read-only or full disk: say which path, keep the rest
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}; results already written are kept")
     except (KeyboardInterrupt, typer.Abort):
         print(
             "interrupted; finished runs are kept, and the unfinished one continues with the same command and --resume",

@@ -94,8 +94,8 @@ def cpu_supports_bf16() -> bool:
 def choose_precision(requested: str, device: torch.device, *, convolutional: bool, batch_size: int) -> Precision:
     """The precision policy: `auto` takes bf16 where it was measured to be faster, fp32 elsewhere.
 
-    Measured on a 2-core Zen 4 with AVX-512 BF16 (bench/train_speed.py): bf16 autocast with channels_last
-    cut an epoch of bath-a2 6.1's network at batch 100 from 54 to 32 s; at batch 10 the same network was
+    Measured on 2 cores of an Intel Xeon with AVX-512 BF16 and AMX (bench/train_speed.py): bf16 autocast with
+    channels_last cut an epoch of bath-a2 6.1's network at batch 100 from 54 to 32 s; at batch 10 the same network was
     1.27x slower in bf16 (228 against 180 s), because the step is then bound by reading the weights and the
     optimiser state, and the casts add to that. So on such CPUs `auto` is bf16 from batch 50 up. On CUDA,
     bf16 is always faster. channels_last goes with bf16 for convolutional networks.
@@ -123,7 +123,7 @@ def keep_freed_memory() -> None:
     By default glibc maps each allocation above 32 MB fresh from the kernel and unmaps it when freed, so a
     training step that allocates its large gradients and bf16 weight copies anew touches every page anew:
     40,000-50,000 page faults a step for bath-a2 6.1's network (23M parameters, batch 100). Served from the
-    heap, the step reuses the same memory: an epoch went from 54 to 33 s on 2 Zen 4 cores. The cost is that
+    heap, the step reuses the same memory: an epoch went from 54 to 33 s on 2 Xeon cores. The cost is that
     the process keeps its peak memory until it exits (the heap is trimmed only above 1 GB free at its top).
     """
     global _MALLOC_TUNED
@@ -170,7 +170,7 @@ def available_cores() -> int:
 
 def set_threads(threads: int | None) -> int:
     """Set torch's intra-op thread count (default: the available cores) and return it."""
-    count = threads or available_cores()
+    count = available_cores() if threads is None else threads
     if count < 1:
         raise InvalidSetting(f"--threads must be at least 1, got {threads}")
     torch.set_num_threads(count)

@@ -36,6 +36,10 @@ class TrainingDiverged(DlcourseError):
     """The loss became NaN or infinite."""
 
 
+class RunFolderError(DlcourseError):
+    """The run folder cannot be created, written or swapped into place (permissions, a file in the way)."""
+
+
 class InvalidInput(DlcourseError):
     """Arrays passed to a library function with the wrong shape or values."""
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from dlcourse import atomic
+from dlcourse.errors import RunFolderError
 from dlcourse.train.history import History
 
 KEPT_ON_RESUME = ("checkpoints", "tensorboard")
@@ -33,7 +34,14 @@ class Run:
         self, root: str | Path, suite: str, task: str, fingerprint: dict[str, Any] | None = None, resume: bool = False
     ) -> None:
         self.final = Path(root) / suite / task
-        self.final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            _check_replaceable(self.final)
+        except OSError as exc:
+            raise RunFolderError(
+                f"cannot write the results of {suite}/{task} under {root}: {exc.strerror or exc} ({exc.filename}); "
+                "nothing was trained and earlier results are kept"
+            ) from None
         fingerprint = json.loads(json.dumps(fingerprint or {}, default=str))  # as it reads back from JSON
         left = _abandoned_staging(self.final)
         reused = next((f for f in left if load_json(f / "owner.json", {}).get("fingerprint") == fingerprint), None)
@@ -127,7 +135,12 @@ class Run:
         old = self.final.parent / f".{self.final.name}.old-{uuid.uuid4().hex[:8]}"
         if self.final.exists():
             self.final.rename(old)
-        self.dir.rename(self.final)
+        try:
+            self.dir.rename(self.final)
+        except OSError:
+            if old.exists():
+                old.rename(self.final)  # the previous results go back in place
+            raise
         shutil.rmtree(old, ignore_errors=True)
         self.dir = self.final
         return self.final
@@ -142,6 +155,17 @@ class Run:
             ]
         self.manifest.append(entry)
         atomic.write_json(self.dir / "manifest.json", self.manifest)
+
+
+def _check_replaceable(final: Path) -> None:
+    """Fail now, before any training, if the previous results could not be swapped out at the end: a staging
+    folder can be made next to them, and they can be renamed (and are renamed straight back)."""
+    probe = final.parent / f".{final.name}.probe-{uuid.uuid4().hex[:8]}"
+    probe.mkdir()
+    probe.rmdir()
+    if final.exists():
+        final.rename(probe)
+        probe.rename(final)
 
 
 def _abandoned_staging(final: Path) -> list[Path]:

@@ -11,6 +11,7 @@ field's type, and unknown names or out-of-range values raise `InvalidSetting` / 
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from typing import Any
@@ -70,6 +71,8 @@ def _check_bounds(f: dataclasses.Field, value: Any) -> None:
         raise InvalidSetting(f"{f.name} must be one of {', '.join(map(str, choices))}, got {value!r}")
     if value is None or not isinstance(value, int | float):
         return
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidSetting(f"{f.name} must be a finite number, got {value}")
     meta = f.metadata
     if meta.get("min", _NO_BOUND) is not _NO_BOUND and value < meta["min"]:
         raise InvalidSetting(f"{f.name} must be at least {meta['min']}, got {value}")

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from dlcourse.data import flatten, load_sample, scale_unit
 from dlcourse.device import seed_everything
-from dlcourse.errors import TrainingDiverged, UnknownName
+from dlcourse.errors import InvalidInput, TrainingDiverged, UnknownName
 from dlcourse.models import cnn, mlp
 from dlcourse.train import History, TrainConfig, evaluate, fit
 
@@ -81,6 +81,18 @@ def test_divergence_is_reported():
     y = torch.randint(0, 2, (64,))
     with pytest.raises(TrainingDiverged, match="learning rate"):
         fit(mlp([4, 8, 2]), (x, y), TrainConfig(epochs=3, batch_size=16, lr=1e12, optimizer="sgd"))
+
+
+def test_a_finite_but_exploding_loss_is_divergence(mnist_small):
+    """Adam at lr 1e6 keeps the loss finite (about 1e13 at chance accuracy): that is divergence too."""
+    train, _ = mnist_small
+    with pytest.raises(TrainingDiverged, match=r"times the untrained model's .*: training diverged"):
+        fit(mlp([784, 64, 10]), train, TrainConfig(epochs=2, batch_size=50, lr=1e6))
+
+
+def test_a_model_that_cannot_take_the_data_is_one_sentence(mnist_small):
+    with pytest.raises(InvalidInput, match=r"cannot take training data of shape \(784,\)"):
+        fit(mlp([100, 10]), mnist_small[0], TrainConfig(epochs=1, batch_size=50))
 
 
 def test_evaluate_restores_training_mode(mnist_small):

@@ -63,9 +63,11 @@ def train_and_score(
     history = ctx.fit(model, train, config, evals=evals, label=label, loss_fn=loss_fn, metrics=metrics, **fit_kwargs)
     sets = dict(score) if score is not None else {"train": train, **(evals or {})}
     scores: dict[str, float] = {}
-    for split, data in sets.items():
-        if data is not None:
-            scores[f"{split}_loss"], scores[f"{split}_acc"] = evaluate(model, data, loss_fn=loss_fn, metrics=metrics)
+    with ctx.busy(f"scoring {label} on {', '.join(k for k, v in sets.items() if v is not None)}"):
+        for split, data in sets.items():
+            if data is not None:
+                loss, acc = evaluate(model, data, loss_fn=loss_fn, metrics=metrics)
+                scores[f"{split}_loss"], scores[f"{split}_acc"] = loss, acc
     return Trained(model, history, scores)
 
 

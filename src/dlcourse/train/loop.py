@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlcourse.device import Precision, autocast_for, choose_precision, tune_cpu
-from dlcourse.errors import TrainingDiverged
+from dlcourse.errors import InvalidInput, TrainingDiverged
 from dlcourse.train.augment import Augment
 from dlcourse.train.checkpoint import load_training_state, restore_training_state, save_training_state
 from dlcourse.train.config import TrainConfig
@@ -35,7 +35,7 @@ from dlcourse.train.metrics import ACCURACY, Metrics
 from dlcourse.train.optim import make_optimizer
 from dlcourse.train.sam import SAM
 from dlcourse.train.schedule import lr_at, set_lr
-from dlcourse.train.steps import LossFn, Step, make_step
+from dlcourse.train.steps import LossFn, Step, as_float, make_step
 from dlcourse.train.transforms import BatchTransform
 
 ArrayLike = np.ndarray | torch.Tensor
@@ -114,6 +114,7 @@ def fit(
     if first > config.epochs:  # a finished training, loaded: nothing to train
         _each(callbacks, "close")
         return _finish(model, history)
+    reference = _initial_loss(model, x, y, loss_fn, policy)  # also fails early on data the model cannot take
     source = x  # may share memory with the caller's array: never written to
     x = torch.empty_like(source) if augment is not None else x  # each epoch's augmented draw
     step = make_step(model, opt, loss_fn, metrics, x, y, policy, transform, generator, config, schedule)
@@ -124,7 +125,7 @@ def fit(
             _each(callbacks, "on_epoch_begin", epoch, config.epochs, steps)
             seconds = _augment_epoch(augment, source, x, generator) if augment is not None else 0.0
             seconds += train_epoch(step, model, config, epoch, generator, callbacks, schedule)
-            row = _epoch_row(epoch, step, len(x), seconds, metrics)
+            row = _epoch_row(epoch, step, len(x), seconds, metrics, reference)
             for name, split in scored.items():
                 row |= metrics.row(name, *evaluate_heads(model, split, _eval_batch(config, device), loss_fn, metrics))
             history.append(**row)
@@ -215,10 +216,46 @@ def _eval_batch(config: TrainConfig, device: torch.device) -> int:
     return config.eval_batch_size or (8192 if device.type == "cuda" else 2000)
 
 
-def _epoch_row(epoch: int, step: Step, n: int, seconds: float, metrics: Metrics) -> dict[str, float]:
+DIVERGED = 100.0  # an epoch's mean loss this many times the untrained model's (or 1) means training diverged
+
+
+def _initial_loss(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: LossFn, policy: Precision
+) -> float | None:
+    """The loss of the untrained model on a few training examples: the yardstick for divergence (None when
+    the loss takes targets only a batch transform makes, such as mixup's).
+
+    Computed in eval mode without gradients, so nothing (batch-norm statistics, random draws) changes. A
+    model that cannot take the data (a wrong input size) fails here, in one sentence."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad(), policy.autocast(x.device):
+            out = as_float(model(x[:8]))
+    except (RuntimeError, IndexError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidInput(f"the model cannot take training data of shape {tuple(x.shape[1:])}: {first}") from None
+    finally:
+        model.train(was_training)
+    try:
+        with torch.no_grad():
+            loss = float(loss_fn(out, y[:8]))
+    except (RuntimeError, IndexError, ValueError):
+        return None
+    return loss if math.isfinite(loss) and loss > 0 else None
+
+
+def _epoch_row(
+    epoch: int, step: Step, n: int, seconds: float, metrics: Metrics, reference: float | None
+) -> dict[str, float]:
     loss, accuracies = _means(step.sums, n)
     if not math.isfinite(loss):
         raise TrainingDiverged(f"the training loss became {loss} in epoch {epoch}; lower the learning rate")
+    if reference is not None and loss > DIVERGED * max(reference, 1.0):
+        raise TrainingDiverged(
+            f"the training loss reached {loss:.3g} in epoch {epoch}, {loss / reference:,.0f} times the untrained "
+            f"model's {reference:.3g}: training diverged; lower the learning rate"
+        )
     return {"epoch": epoch, **metrics.row("train", loss, accuracies), "seconds": seconds, "samples_per_s": n / seconds}
 
 

@@ -46,7 +46,8 @@ def task_1(ctx: TaskContext) -> None:
     # The brief's preparation: x / 127.5 - 1, vectorised to 784 features.
     x_train, x_test = flatten(scale_symmetric(ds.x_train)), flatten(scale_symmetric(ds.x_test))
     start = time.perf_counter()
-    pca = fit_pca(x_train, s.components)
+    with ctx.busy(f"fitting a {s.components}-component PCA to {len(x_train):,} images"):
+        pca = fit_pca(x_train, s.components)
     ctx.run.metric("pca_seconds", time.perf_counter() - start, f"seconds to fit PCA to {len(x_train):,} images")
     train_2d, test_2d = project(pca, x_train), project(pca, x_test)
     classes = np.arange(ds.num_classes)
@@ -90,10 +91,12 @@ def task_1(ctx: TaskContext) -> None:
     )
 
     svm = partial(LinearSVC, C=s.svm_c)
-    in_2d = pairwise_separability((train_2d, ds.y_train), (test_2d, ds.y_test), svm)
+    with ctx.busy("a linear SVM for each of the 45 digit pairs in 2-D"):
+        in_2d = pairwise_separability((train_2d, ds.y_train), (test_2d, ds.y_test), svm)
     capped = ds.balanced_subset(None if s.svm_per_class is None else s.svm_per_class * ds.num_classes, None, ctx.seed)
     x_capped = flatten(scale_symmetric(capped.x_train))
-    in_784d = pairwise_separability((x_capped, capped.y_train), (x_test, ds.y_test), svm)
+    with ctx.busy("a linear SVM for each of the 45 digit pairs in 784-D"):
+        in_784d = pairwise_separability((x_capped, capped.y_train), (x_test, ds.y_test), svm)
     ctx.say(
         f"Separability: a linear SVM (scikit-learn LinearSVC, C={s.svm_c:g}) per digit pair, trained on all "
         f"{len(train_2d):,} embedded training images in 2-D and on {len(x_capped):,} class-balanced training images "

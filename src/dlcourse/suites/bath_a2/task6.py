@@ -95,7 +95,7 @@ def say_budget(ctx: TaskContext, n_train: int, networks: int) -> None:
 
     The brief gives batch 10, lr 0.001 and 5 epochs as examples ("e.g."). At batch 10 the step of this
     23M-parameter network is bound by memory traffic (weights and Adam's state), so an epoch costs 180 s on
-    2 Zen 4 cores against 32 s at batch 100 in bf16 (bench/train_speed.py, workload W3).
+    2 cores of an Intel Xeon with AMX against 32 s at batch 100 in bf16 (bench/train_speed.py, workload W3).
     """
     s: Task6Settings = ctx.settings
     steps = -(-n_train // s.batch_size) * s.epochs * networks
