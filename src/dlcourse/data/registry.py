@@ -13,6 +13,7 @@ import numpy as np
 from dlcourse.atomic import write_bytes
 from dlcourse.data import fetch, formats
 from dlcourse.data.dataset import Dataset
+from dlcourse.data.validate import check_splits
 from dlcourse.errors import DataNotFound, UnknownName
 from dlcourse.registry import Registry
 
@@ -27,6 +28,7 @@ class DatasetSpec:
     expected: str  # the files a user may put in a data folder, for the DataNotFound message
     remote: tuple[fetch.RemoteFile, ...] = ()
     licence: str = ""
+    image_shape: tuple[int, ...] = (28, 28)  # one image: H x W (grayscale) or H x W x C
 
 
 DATASETS: Registry[DatasetSpec] = Registry("dataset")
@@ -207,6 +209,7 @@ DATASETS.add(
     "cifar10",
     DatasetSpec(
         name="cifar10",
+        image_shape=(32, 32, 3),
         classes=("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
         find=_find_cifar10,
         expected="cifar10.npz, cifar-10-batches-py/, cifar-10-python.tar.gz, or the course's cifar10_jpeg.npz",
@@ -243,6 +246,7 @@ DATASETS.add(
     "stl10",
     DatasetSpec(
         name="stl10",
+        image_shape=(96, 96, 3),
         classes=("airplane", "bird", "car", "cat", "deer", "dog", "horse", "monkey", "ship", "truck"),
         find=_find_stl10,
         expected=(
@@ -336,6 +340,7 @@ def _where_to_put(spec: DatasetSpec, dirs: list[Path]) -> str:
 
 
 def _dataset(spec: DatasetSpec, arrays: formats.Splits, path: Path, notes: tuple[str, ...]) -> Dataset:
+    check_splits(spec.name, arrays, path, spec.image_shape, len(spec.classes))
     x_train, y_train, x_test, y_test = arrays
     return Dataset(
         spec.name, x_train, y_train.astype(np.int64), x_test, y_test.astype(np.int64), spec.classes, str(path), notes
