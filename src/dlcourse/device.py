@@ -33,7 +33,7 @@ def resolve_device(name: str = "auto") -> torch.device:
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and torch (all devices) so model initialisation is reproducible."""
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed % 2**32)  # NumPy's legacy seed takes 32 bits; a study's seed + k may pass them
     torch.manual_seed(seed)
 
 

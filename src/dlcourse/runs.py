@@ -44,7 +44,7 @@ class Run:
             ) from None
         fingerprint = json.loads(json.dumps(fingerprint or {}, default=str))  # as it reads back from JSON
         left = _abandoned_staging(self.final)
-        reused = next((f for f in left if load_json(f / "owner.json", {}).get("fingerprint") == fingerprint), None)
+        reused = next((f for f in left if _read_owner(f).get("fingerprint") == fingerprint), None)
         reused = reused if resume else None
         for folder in left:
             if folder != reused:
@@ -58,7 +58,8 @@ class Run:
         else:
             self.dir = self.final.parent / f".{task}.partial-{uuid.uuid4().hex[:8]}"
             self.dir.mkdir()
-        atomic.write_json(self.dir / "owner.json", {"pid": os.getpid(), "fingerprint": fingerprint})
+        owner = {"pid": os.getpid(), "started": _start_time(os.getpid()), "fingerprint": fingerprint}
+        atomic.write_json(self.dir / "owner.json", owner)
         self.metrics: dict[str, Any] = {}
         self.manifest: list[dict[str, Any]] = []
         self.histories: dict[str, Any] = {}
@@ -172,20 +173,41 @@ def _abandoned_staging(final: Path) -> list[Path]:
     """Staging folders of this task whose process has ended (killed or interrupted), newest first."""
     found = []
     for folder in final.parent.glob(f".{final.name}.partial-*"):
-        pid = load_json(folder / "owner.json", {}).get("pid")
-        if pid is None or not _alive(pid):
+        owner = _read_owner(folder)
+        if not _alive(owner.get("pid"), owner.get("started")):
             found.append(folder)
     return sorted(found, key=lambda f: f.stat().st_mtime, reverse=True)
 
 
-def _alive(pid: int) -> bool:
+def _read_owner(folder: Path) -> dict[str, Any]:
+    """The staging folder's owner record; a damaged or missing one reads as empty (an abandoned folder)."""
+    try:
+        return load_json(folder / "owner.json", {}) or {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _alive(pid: int | None, started: int | None) -> bool:
+    """Whether the process that made a staging folder still runs: the same pid and the same start time, so
+    that a new process given the old pid (a container's pid 1, after a restart) does not count."""
+    if pid is None:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's live process
         return True
-    return True
+    return started is None or _start_time(pid) == started
+
+
+def _start_time(pid: int) -> int | None:
+    """When process `pid` started, in clock ticks since boot (Linux); None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:

@@ -8,6 +8,7 @@ from dlcourse.data import flatten, load_sample, scale_unit
 from dlcourse.device import seed_everything
 from dlcourse.train import TrainConfig, fit
 from dlcourse.train.callbacks import EarlyStopping
+from dlcourse.train.mixup import Mixup
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +33,26 @@ class InterruptAfter:
         return False
 
 
-def train(digits, path=None, callbacks=(), epochs=4):
+def train(digits, path=None, callbacks=(), epochs=4, mixup=False):
     model = dropout_mlp()
     stopper = EarlyStopping("test_acc", patience=None)  # keeps the best weights: callback state to carry over
     config = TrainConfig(epochs=epochs, batch_size=20, lr=3e-3, lr_schedule="cosine", seed=2, precision="fp32")
-    history = fit(model, digits[0], config, evals={"test": digits[1]}, checkpoint=path, callbacks=[stopper, *callbacks])
+    transform = Mixup(0.4, 10, seed=3) if mixup else None  # draws its λ from a generator of its own
+    history = fit(
+        model, digits[0], config, evals={"test": digits[1]}, checkpoint=path, callbacks=[stopper, *callbacks],
+        transform=transform,
+    )  # fmt: skip
     return model, history, stopper
 
 
-def test_interrupted_fit_resumes_to_the_same_weights_and_history(digits, tmp_path):
-    whole, whole_history, whole_stopper = train(digits)
+@pytest.mark.parametrize("mixup", [False, True])
+def test_interrupted_fit_resumes_to_the_same_weights_and_history(digits, tmp_path, mixup):
+    whole, whole_history, whole_stopper = train(digits, mixup=mixup)
     path = tmp_path / "state.pt"
     with pytest.raises(KeyboardInterrupt):
-        train(digits, path, callbacks=[InterruptAfter(3)])
+        train(digits, path, callbacks=[InterruptAfter(3)], mixup=mixup)
     assert torch.load(path, weights_only=True)["epoch"] == 2  # the state after the last finished epoch
-    resumed, history, stopper = train(digits, path)
+    resumed, history, stopper = train(digits, path, mixup=mixup)
     assert history.meta["resumed_from_epoch"] == 2
     assert history.metrics() == whole_history.metrics()
     assert stopper.best_epoch == whole_stopper.best_epoch

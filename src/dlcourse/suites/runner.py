@@ -107,7 +107,10 @@ def run_task(
 
 def _finished_run(folder: Path, fingerprint: dict[str, Any]) -> Path | None:
     """The task's committed run folder when it finished with this configuration (what --resume skips)."""
-    provenance = load_json(folder / "provenance.json", {})
+    try:
+        provenance = load_json(folder / "provenance.json", {}) or {}
+    except (OSError, ValueError):  # a damaged record is not a finished run
+        return None
     same = provenance.get("fingerprint") == json.loads(json.dumps(fingerprint, default=str))
     return folder if same and provenance.get("finished") else None
 

@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "epochs": 10,
     "batch_size": 32,
     "seed": 0,  # fixes initialisation, data order and dropout
+    "precision": "fp32",  # the same arithmetic on every machine of a cluster; "auto" for bf16 where faster
 }
 
 

@@ -2,8 +2,9 @@
 
 After every epoch `fit` writes one file (atomically, so a kill leaves the previous epoch's file intact):
 the model, the optimiser, the epoch reached, the history so far, the state of every random source (the
-data-order generator, torch's global generator that dropout draws from, NumPy's and Python's) and the
-state of callbacks that keep some (early stopping's best weights). Loading it and running the remaining
+data-order generator, torch's global generator that dropout draws from, NumPy's and Python's), the state
+of a batch transform that keeps its own generator (mixup's λ) and the state of callbacks that keep some
+(early stopping's best weights). Loading it and running the remaining
 epochs gives, on the CPU, the same weights and numbers bit for bit as a run that was never interrupted.
 
 A file records the configuration it was made with (`fingerprint`); one made with other settings is
@@ -39,6 +40,7 @@ def save_training_state(
     generator: torch.Generator,
     history: History,
     callbacks: Sequence[Any],
+    transform: Any = None,
 ) -> None:
     """Write the state after `epoch` (or after training, when `finished`) to `path`, atomically."""
     state = {
@@ -51,7 +53,8 @@ def save_training_state(
         "generator": generator.get_state(),
         "rng": _global_rng_state(),
         "rows": history.rows,
-        "callbacks": [cb.state_dict() if hasattr(cb, "state_dict") else None for cb in callbacks],
+        "callbacks": [[type(cb).__name__, cb.state_dict()] for cb in callbacks if hasattr(cb, "state_dict")],
+        "transform": transform.state_dict() if hasattr(transform, "state_dict") else None,
     }
     buf = io.BytesIO()
     torch.save(state, buf)
@@ -76,17 +79,36 @@ def load_training_state(path: Path | None, fingerprint: dict[str, Any]) -> dict[
 
 
 def restore_training_state(
-    state: dict[str, Any], model: nn.Module, optimizer: Any, generator: torch.Generator, callbacks: Sequence[Any]
+    state: dict[str, Any],
+    model: nn.Module,
+    optimizer: Any,
+    generator: torch.Generator,
+    callbacks: Sequence[Any],
+    transform: Any = None,
 ) -> list[dict[str, float]]:
     """Put the saved state back into live objects; returns the history rows recorded so far."""
     model.load_state_dict(state["model"])
-    optimizer.load_state_dict(state["optimizer"])
+    _load_optimizer(optimizer, state["optimizer"])
     generator.set_state(state["generator"])
     _set_global_rng_state(state["rng"])
-    for cb, saved in zip(callbacks, state["callbacks"], strict=False):
-        if saved is not None and hasattr(cb, "load_state_dict"):
+    keeping = [cb for cb in callbacks if hasattr(cb, "load_state_dict")]
+    for cb, (name, saved) in zip(keeping, state["callbacks"], strict=False):
+        if type(cb).__name__ == name:  # the same callback in the same place: a changed list restores nothing
             cb.load_state_dict(saved)
+    if state.get("transform") is not None and hasattr(transform, "load_state_dict"):
+        transform.load_state_dict(state["transform"])
     return list(state["rows"])
+
+
+def _load_optimizer(optimizer: Any, saved: dict[str, Any]) -> None:
+    """Load the optimiser's state, keeping each group's rate in the tensor it was in (on CUDA a device tensor
+    that a captured graph reads; loading would put a CPU copy in its place, frozen into the graph)."""
+    rates = [group["lr"] for group in optimizer.param_groups]
+    optimizer.load_state_dict(saved)
+    for group, rate in zip(optimizer.param_groups, rates, strict=True):
+        if torch.is_tensor(rate):
+            rate.fill_(float(group["lr"]))
+            group["lr"] = rate
 
 
 def _global_rng_state() -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -110,17 +111,17 @@ def fit(
     history = History(meta=describe(config, device, policy, opt, optimizer, len(x), scored, metrics))
     history.meta |= {"augmented": augment is not None, "transform": transform is not None}
     fingerprint = _fingerprint(history.meta, model)
-    first = _resume(checkpoint, fingerprint, model, opt, generator, callbacks, history, config.epochs)
-    if first > config.epochs:  # a finished training, loaded: nothing to train
-        _each(callbacks, "close")
-        return _finish(model, history)
-    reference = _initial_loss(model, x, y, loss_fn, policy)  # also fails early on data the model cannot take
-    source = x  # may share memory with the caller's array: never written to
-    x = torch.empty_like(source) if augment is not None else x  # each epoch's augmented draw
-    step = make_step(model, opt, loss_fn, metrics, x, y, policy, transform, generator, config, schedule)
-    history.meta["cuda_graph"] = step.graphed
-    _each(callbacks, "on_train_begin", history.meta)
+    save = partial(_save, checkpoint, fingerprint, model, opt, generator, history, callbacks, transform)
     try:
+        reference = _initial_loss(model, x, y, loss_fn, policy)  # untrained; fails early on data it cannot take
+        first = _resume(checkpoint, fingerprint, model, opt, generator, callbacks, transform, history, config.epochs)
+        if first > config.epochs:  # a finished training, loaded: nothing to train
+            return _finish(model, history)
+        source = x  # may share memory with the caller's array: never written to
+        x = torch.empty_like(source) if augment is not None else x  # each epoch's augmented draw
+        step = make_step(model, opt, loss_fn, metrics, x, y, policy, transform, generator, config, schedule)
+        history.meta["cuda_graph"] = step.graphed
+        _each(callbacks, "on_train_begin", history.meta)
         for epoch in range(first, config.epochs + 1):
             _each(callbacks, "on_epoch_begin", epoch, config.epochs, steps)
             seconds = _augment_epoch(augment, source, x, generator) if augment is not None else 0.0
@@ -132,11 +133,11 @@ def fit(
             stop = any([cb.on_epoch_end(history, model) for cb in callbacks])  # a list: every callback sees it
             if stop or epoch == config.epochs:
                 break
-            _save(checkpoint, fingerprint, epoch, False, model, opt, generator, history, callbacks)
+            save(epoch, finished=False)
         _each(callbacks, "on_train_end", history, model)
     finally:
         _each(callbacks, "close")
-    _save(checkpoint, fingerprint, len(history), True, model, opt, generator, history, callbacks)
+    save(len(history), finished=True)
     return _finish(model, history)
 
 
@@ -172,13 +173,13 @@ def describe(
     return meta | {"heads": list(metrics.heads)}
 
 
-def _resume(checkpoint, fingerprint, model, opt, generator, callbacks, history: History, epochs: int) -> int:
+def _resume(checkpoint, fingerprint, model, opt, generator, callbacks, transform, history: History, epochs: int) -> int:
     """Load a saved training state into the live objects; returns the first epoch still to train (past
     `epochs` when the saved training had finished)."""
     saved = load_training_state(checkpoint, fingerprint)
     if saved is None:
         return 1
-    history.rows = restore_training_state(saved, model, opt, generator, callbacks)
+    history.rows = restore_training_state(saved, model, opt, generator, callbacks, transform)
     history.meta["resumed_from_epoch"] = saved["epoch"]
     if saved["finished"]:
         history.meta |= {"cuda_graph": False, "resumed_finished": True}
@@ -186,11 +187,11 @@ def _resume(checkpoint, fingerprint, model, opt, generator, callbacks, history: 
     return saved["epoch"] + 1
 
 
-def _save(checkpoint: Path | None, fingerprint, epoch: int, finished: bool, model, opt, generator, history, callbacks):
+def _save(checkpoint, fingerprint, model, opt, generator, history, callbacks, transform, epoch: int, finished: bool):
     if checkpoint is not None:
         save_training_state(
             checkpoint, fingerprint=fingerprint, epoch=epoch, finished=finished, model=model, optimizer=opt,
-            generator=generator, history=history, callbacks=callbacks,
+            generator=generator, history=history, callbacks=callbacks, transform=transform,
         )  # fmt: skip
 
 
@@ -232,7 +233,7 @@ def _initial_loss(
     try:
         with torch.no_grad(), policy.autocast(x.device):
             out = as_float(model(x[:8]))
-    except (RuntimeError, IndexError, ValueError) as exc:
+    except (RuntimeError, IndexError, ValueError, TypeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidInput(f"the model cannot take training data of shape {tuple(x.shape[1:])}: {first}") from None
     finally:
@@ -240,7 +241,7 @@ def _initial_loss(
     try:
         with torch.no_grad():
             loss = float(loss_fn(out, y[:8]))
-    except (RuntimeError, IndexError, ValueError):
+    except Exception:  # a loss for targets that only a batch transform makes: no yardstick, no check
         return None
     return loss if math.isfinite(loss) and loss > 0 else None
 

@@ -8,6 +8,8 @@ loss is λ CE(f(x̃), y_i) + (1 - λ) CE(f(x̃), y_j).
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -35,6 +37,13 @@ class Mixup:
             raise InvalidSetting(f"the mixup alpha must be greater than 0, got {alpha}")
         self.alpha, self.num_classes = alpha, num_classes
         self.rng = np.random.default_rng(seed)
+
+    def state_dict(self) -> dict[str, str]:
+        """The λ generator's position, so that a resumed run draws the λs an uninterrupted one would."""
+        return {"rng": json.dumps(self.rng.bit_generator.state)}
+
+    def load_state_dict(self, state: dict[str, str]) -> None:
+        self.rng.bit_generator.state = json.loads(state["rng"])
 
     def __call__(
         self, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator

@@ -184,20 +184,28 @@ class GraphedStep:
         self.graph.replay()
 
 
-def _snapshot(model: nn.Module, optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
-    return [t.detach().clone() for t in (*model.parameters(), *model.buffers())]
+def _snapshot(model: nn.Module, optimizer: torch.optim.Optimizer) -> tuple[list[torch.Tensor], dict]:
+    """Weights, buffers and whatever optimiser state exists (a resumed run's, or none for a fresh one)."""
+    tensors = [t.detach().clone() for t in (*model.parameters(), *model.buffers())]
+    state = {p: {k: v.clone() for k, v in s.items() if torch.is_tensor(v)} for p, s in optimizer.state.items()}
+    return tensors, state
 
 
-def _restore(model: nn.Module, optimizer: torch.optim.Optimizer, saved: list[torch.Tensor]) -> None:
-    """Put weights and buffers back in place and reset the optimiser to its never-stepped state.
+def _restore(model: nn.Module, optimizer: torch.optim.Optimizer, saved: tuple[list[torch.Tensor], dict]) -> None:
+    """Put weights, buffers and the optimiser's state back in place, in the tensors the graph will capture.
 
-    Adam's moments and step count at zero (and SGD's momentum buffer at zero) give the same first
-    update as a fresh optimiser; the tensors keep their addresses, which the graph will capture.
+    A parameter without saved state (a fresh run) gets its moments and step count at zero, which gives
+    the same first update as a never-stepped optimiser; a resumed run gets back the state it loaded.
     """
+    tensors, state = saved
     with torch.no_grad():
-        for tensor, value in zip((*model.parameters(), *model.buffers()), saved, strict=True):
+        for tensor, value in zip((*model.parameters(), *model.buffers()), tensors, strict=True):
             tensor.copy_(value)
-        for state in optimizer.state.values():
-            for value in state.values():
-                if torch.is_tensor(value):
+        for param, current in optimizer.state.items():
+            for key, value in current.items():
+                if not torch.is_tensor(value):
+                    continue
+                if param in state:
+                    value.copy_(state[param][key])
+                else:
                     value.zero_()

@@ -8,6 +8,7 @@ mixup both, an adversary replaces the images by attacked ones. `fit(..., transfo
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -29,12 +30,26 @@ def chain(*transforms: BatchTransform | None) -> BatchTransform | None:
     active = [t for t in transforms if t is not None]
     if not active:
         return None
-    if len(active) == 1:
-        return active[0]
+    return active[0] if len(active) == 1 else Chain(active)
 
-    def transform(x: torch.Tensor, y: torch.Tensor, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        for t in active:
+
+class Chain:
+    """Transforms applied in turn; its state (for a resumed run) is that of each transform that keeps one."""
+
+    def __init__(self, transforms: list[BatchTransform]) -> None:
+        self.transforms = transforms
+
+    def __call__(
+        self, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        for t in self.transforms:
             x, y = t(x, y, generator)
         return x, y
 
-    return transform
+    def state_dict(self) -> list[Any]:
+        return [t.state_dict() if hasattr(t, "state_dict") else None for t in self.transforms]
+
+    def load_state_dict(self, states: list[Any]) -> None:
+        for t, state in zip(self.transforms, states, strict=True):
+            if state is not None:
+                t.load_state_dict(state)
