@@ -126,6 +126,7 @@ def _tune(ctx: TaskContext, train) -> None:
     fit_part = (train[0][fit_idx[0]], train[1][fit_idx[0]])
     val_part = (train[0][val_idx[0]], train[1][val_idx[0]])
     rows = []
+    ctx.plan(len(TASK_NAMES) * len(s.tune_batch_sizes) * len(s.tune_lrs))
     for name in TASK_NAMES:
         for batch_size in s.tune_batch_sizes:
             for lr in s.tune_lrs:

@@ -101,7 +101,9 @@ def grid_search(ctx: TaskContext, data: Prepared) -> dict[str, Any]:
     """Question 2.5: train every combination once (seed = the run's seed), pick by validation accuracy."""
     s: GridSettings = ctx.settings
     rows, best, best_model = [], None, None
-    for combo in grid(s.n1, s.n2, s.activations):
+    combos = grid(s.n1, s.n2, s.activations)
+    ctx.plan(len(combos))
+    for combo in combos:
         label = f"{combo['n1']}-{combo['n2']}-{combo['act']}"
         model = _train(ctx, data, combo, ctx.seed, label=label)
         val_loss, val_acc = evaluate(model, data.val)

@@ -182,7 +182,9 @@ def task_3_4(ctx: TaskContext) -> None:
     s: GridSettings = ctx.settings
     data = prepare(ctx)
     rows, best, best_model = [], None, None
-    for combo in grid(s.grid_blocks, s.grid_skip, s.grid_lrs):
+    combos = grid(s.grid_blocks, s.grid_skip, s.grid_lrs)
+    ctx.plan(len(combos))
+    for combo in combos:
         spec = spec_of(s, num_blocks=combo["num_blocks"], use_skip=combo["use_skip"])
         label = f"{combo['num_blocks']}-{'skip' if combo['use_skip'] else 'plain'}-{combo['lr']:g}"
         trained = train_model(ctx, data, spec, label, lr=combo["lr"])

@@ -99,6 +99,7 @@ def task_q10(ctx: TaskContext) -> None:
     previous = torch.backends.cudnn.benchmark
     torch.backends.cudnn.benchmark = fast  # pick the fastest convolution kernels once (fixed shapes)
     try:
+        ctx.plan(s.seeds)
         runs = [_train_seed(ctx, s, data, loss, augment, seed) for seed in range(ctx.seed, ctx.seed + s.seeds)]
     finally:
         torch.backends.cudnn.benchmark = previous
