@@ -9,6 +9,7 @@ from dlcourse.plots_multitask import accuracy_vs_task_weight
 from dlcourse.runs import load_json
 from dlcourse.suites.bath_a2.task6 import (
     CLASSES,
+    QUICK,
     MultiTaskSettings,
     fashion_tasks,
     largest_group_share,
@@ -23,15 +24,7 @@ from dlcourse.suites.registry import task
     "bath-a2/6.2",
     "Multi-task CNN (hard parameter sharing) on Fashion-MNIST, loss weight λ in {0, 0.25, 0.5, 0.75, 1}",
     brief=MultiTaskSettings(),
-    quick=MultiTaskSettings(
-        shared_dense=256,
-        head=(128, 32),
-        epochs=3,
-        batch_size=50,
-        lr_schedule="constant",
-        train_size=2000,
-        test_size=1000,
-    ),
+    quick=MultiTaskSettings(**QUICK),
 )
 def task_6_2(ctx: TaskContext) -> None:
     s: MultiTaskSettings = ctx.settings

@@ -11,6 +11,7 @@ from dlcourse.data.splits import validation_split
 from dlcourse.plots import learning_curves
 from dlcourse.suites.bath_a2.task6 import (
     CLASSES,
+    QUICK,
     TASK_NAMES,
     SingleTaskSettings,
     fashion_tasks,
@@ -30,13 +31,7 @@ from dlcourse.train import evaluate, predict
     "Single-task CNNs on Fashion-MNIST: item (10 classes) and group (3 classes)",
     brief=SingleTaskSettings(),
     quick=SingleTaskSettings(
-        shared_dense=256,
-        head=(128, 32),
-        epochs=3,
-        batch_size=50,
-        lr_schedule="constant",
-        train_size=2000,
-        test_size=1000,
+        **QUICK,
         tune=True,
         tune_batch_sizes=(25, 100),
         tune_lrs=(1e-3, 1e-4),

@@ -45,6 +45,12 @@ class Task6Settings(Settings):
     test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
 
 
+# The quick profile of 6.1 and 6.2: narrower dense layers, 2,000 images, the brief's constant Adam rate.
+QUICK = dict(
+    shared_dense=256, head=(128, 32), epochs=3, batch_size=50, lr_schedule="constant", train_size=2000, test_size=1000
+)
+
+
 @dataclass(frozen=True)
 class SingleTaskSettings(Task6Settings):
     tune: bool = setting(False, "also run the FAQ's optional batch-size x learning-rate grid (on a validation split)")
