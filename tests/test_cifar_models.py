@@ -5,6 +5,7 @@ import pytest
 import torch
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models import cnn, parameter_counts
 from dlcourse.models.airbench import airbench
 from dlcourse.models.resnet import resnet
@@ -70,7 +71,7 @@ def test_resnet_parameter_count_by_hand():
     )  # fmt: skip
     assert parameter_counts(model)["total"] == expected
     assert model(torch.randn(2, 3, 32, 32)).shape == (2, 10)
-    with pytest.raises(ValueError, match="block counts"):
+    with pytest.raises(InvalidSetting, match="block counts"):
         resnet([4, 8, 16], [1, 1, 1])
 
 

@@ -4,6 +4,8 @@ import pytest
 
 from dlcourse.cli import main
 
+QUICK_31 = ["run", "bath-a2/3.1", "--profile", "quick", "-q"]
+
 
 def run_cli(args, capsys):
     with pytest.raises(SystemExit) as info:
@@ -31,6 +33,8 @@ def run_cli(args, capsys):
         (["run", "bath-a2/3.1", "--lr", "inf"], "lr must be a finite number"),
         (["run", "bath-a2/3.1", "--precision", "fp16"], "unknown precision 'fp16'"),
         (["run", "bath-a2/3.1", "--threads", "0"], "--threads must be at least 1"),
+        ([*QUICK_31, "--set", "sizes="], "an MLP needs at least input and output"),
+        ([*QUICK_31, "--set", "sizes=100,10"], "cannot take training data of shape (784,)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, words, capsys, tmp_path, monkeypatch):

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models import INITS, MODELS, build, cnn, geron_cnn, geron_mlp, initialize, mlp, parameter_counts
 
 # One small spec per registered builder; a builder added without a spec here fails the sweep.
@@ -57,11 +58,11 @@ def test_parameter_counts_by_hand():
 
 
 def test_bad_specs_are_rejected():
-    with pytest.raises(ValueError, match="kernel_size"):
+    with pytest.raises(InvalidSetting, match="kernel_size"):
         cnn([8, 8], kernel_size=[3])
-    with pytest.raises(ValueError, match="nothing"):
+    with pytest.raises(InvalidSetting, match="nothing"):
         cnn([8, 8, 8], kernel_size=8, strides=4)
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidSetting):
         mlp([784])
 
 

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models import clocknet
 from dlcourse.models.clocknet import RandomTurn
 
@@ -25,7 +26,7 @@ def test_coordinate_channels_are_added_to_the_input():
 
 
 def test_too_many_stages_are_refused():
-    with pytest.raises(ValueError, match="nothing"):
+    with pytest.raises(InvalidSetting, match="nothing"):
         clocknet(filters=(4, 4, 4, 4, 4), in_size=16)
 
 

@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.train import History, TrainConfig, fit
 from dlcourse.train.callbacks import EarlyStopping
 
@@ -69,5 +70,5 @@ def test_inside_fit_training_stops_and_ends_with_the_best_epochs_weights():
 def test_monitoring_a_missing_column_is_an_error():
     history = History()
     history.append(epoch=1, train_acc=0.5)
-    with pytest.raises(KeyError, match="val_acc"):
+    with pytest.raises(InvalidSetting, match="val_acc"):
         EarlyStopping().on_epoch_end(history, nn.Linear(1, 1))

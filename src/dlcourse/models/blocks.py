@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models.registry import register_model
 
 
@@ -68,10 +69,10 @@ def image_classifier(
     Any input size of at least 2**num_blocks pixels works: the head pools whatever resolution is left.
     """
     if num_blocks < 1:
-        raise ValueError(f"num_blocks must be at least 1, got {num_blocks}")
+        raise InvalidSetting(f"num_blocks must be at least 1, got {num_blocks}")
     chans = list(widths) if widths is not None else [width * 2**i for i in range(num_blocks)]
     if len(chans) != num_blocks:
-        raise ValueError(f"widths has {len(chans)} entries for {num_blocks} blocks")
+        raise InvalidSetting(f"widths has {len(chans)} entries for {num_blocks} blocks")
     mean = mean if mean is not None else [0.5] * in_channels
     std = std if std is not None else [0.25] * in_channels
     layers: list[nn.Module] = [Normalize(mean, std)]

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models.registry import register_model
 
 
@@ -92,7 +93,7 @@ def clocknet(
         ]
         channels, edge = width, edge // 2
     if edge < 1:
-        raise ValueError(f"{len(filters)} pooling stages shrink a {in_size}x{in_size} input to nothing")
+        raise InvalidSetting(f"{len(filters)} pooling stages shrink a {in_size}x{in_size} input to nothing")
     layers += [nn.Flatten(), nn.Dropout(dropout)]
     features = channels * edge * edge
     return Heads(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models.activations import activation as make_activation
 from dlcourse.models.registry import register_model
 
@@ -14,7 +15,7 @@ from dlcourse.models.registry import register_model
 def _per_layer(value: int | Sequence[int], n: int, name: str) -> list[int]:
     values = [value] * n if isinstance(value, int) else list(value)
     if len(values) != n:
-        raise ValueError(f"{name} has {len(values)} entries for {n} conv layers")
+        raise InvalidSetting(f"{name} has {len(values)} entries for {n} conv layers")
     return values
 
 
@@ -72,5 +73,5 @@ def _output_features(body: nn.Module, in_shape: Sequence[int]) -> int:
     finally:
         body.train()
     if out.shape[1] == 0:
-        raise ValueError(f"the conv layers shrink a {tuple(in_shape)} input to nothing")
+        raise InvalidSetting(f"the conv layers shrink a {tuple(in_shape)} input to nothing")
     return out.shape[1]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models.activations import activation as make_activation
 from dlcourse.models.mlp import mlp
 from dlcourse.models.registry import register_model
@@ -49,7 +50,7 @@ def geron_cnn(
     book's three stages; 32 -> 16 -> 8 -> 4 on CIFAR-10). `dropout` follows each dense layer.
     """
     if not filters:
-        raise ValueError("geron_cnn needs at least the first convolution's filter count")
+        raise InvalidSetting("geron_cnn needs at least the first convolution's filter count")
     channels, height, width = in_shape
     layers: list[nn.Module] = []
     for stage, out in enumerate(filters):
@@ -59,7 +60,7 @@ def geron_cnn(
         layers.append(nn.MaxPool2d(2))
         channels, height, width = out, height // 2, width // 2
     if height == 0 or width == 0:
-        raise ValueError(f"{len(filters)} pooling stages shrink a {tuple(in_shape)} input to nothing")
+        raise InvalidSetting(f"{len(filters)} pooling stages shrink a {tuple(in_shape)} input to nothing")
     layers.append(nn.Flatten())
     features = channels * height * width
     for units in dense:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models.activations import activation as make_activation
 from dlcourse.models.registry import register_model
 
@@ -19,7 +20,7 @@ def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0) ->
     before the cross-entropy is part of `F.cross_entropy`, which applies log-softmax to its input.
     """
     if len(sizes) < 2:
-        raise ValueError(f"an MLP needs at least input and output sizes, got {list(sizes)}")
+        raise InvalidSetting(f"an MLP needs at least input and output sizes, got {list(sizes)}")
     layers: list[nn.Module] = [nn.Flatten()]
     for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(nn.Linear(n_in, n_out))

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.models.registry import register_model
 
 
@@ -50,7 +51,9 @@ def resnet(
     and unscaled logits make the first SGD steps at a high rate diverge.
     """
     if len(blocks) != len(widths) - 1:
-        raise ValueError(f"{len(widths) - 1} stages after the stem need {len(widths) - 1} block counts, got {blocks}")
+        raise InvalidSetting(
+            f"{len(widths) - 1} stages after the stem need {len(widths) - 1} block counts, got {blocks}"
+        )
     layers: list[nn.Module] = [conv_bn_relu(in_channels, widths[0])]
     for channels_in, channels, count in zip(widths[:-1], widths[1:], blocks, strict=True):
         layers += [conv_bn_relu(channels_in, channels), nn.MaxPool2d(2)]

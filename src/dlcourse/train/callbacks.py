@@ -6,6 +6,7 @@ from typing import Any
 
 from torch import nn
 
+from dlcourse.errors import InvalidSetting
 from dlcourse.train.history import History
 
 
@@ -20,7 +21,7 @@ class EarlyStopping:
 
     def __init__(self, monitor: str = "val_acc", patience: int | None = 3, restore_best: bool = True) -> None:
         if patience is not None and patience < 1:
-            raise ValueError(f"patience must be at least 1, got {patience}")
+            raise InvalidSetting(f"patience must be at least 1, got {patience}")
         self.monitor, self.patience, self.restore_best = monitor, patience, restore_best
         self.best: float | None = None
         self.best_epoch = 0
@@ -31,7 +32,7 @@ class EarlyStopping:
     def on_epoch_end(self, history: History, model: nn.Module) -> bool:
         row = history.last
         if self.monitor not in row:
-            raise KeyError(f"early stopping monitors {self.monitor!r}, which the history does not record")
+            raise InvalidSetting(f"early stopping monitors {self.monitor!r}, which the history does not record")
         value = row[self.monitor]
         if self.best is None or value > self.best:
             self.best, self.best_epoch, self.wait = value, int(row["epoch"]), 0

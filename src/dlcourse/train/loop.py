@@ -254,7 +254,7 @@ def _epoch_row(
         raise TrainingDiverged(f"the training loss became {loss} in epoch {epoch}; lower the learning rate")
     if reference is not None and loss > DIVERGED * max(reference, 1.0):
         raise TrainingDiverged(
-            f"the training loss reached {loss:.3g} in epoch {epoch}, {loss / reference:,.0f} times the untrained "
+            f"the training loss reached {loss:.3g} in epoch {epoch}, {loss / reference:.3g} times the untrained "
             f"model's {reference:.3g}: training diverged; lower the learning rate"
         )
     return {"epoch": epoch, **metrics.row("train", loss, accuracies), "seconds": seconds, "samples_per_s": n / seconds}
