@@ -43,21 +43,7 @@ class Run:
                 "nothing was trained and earlier results are kept"
             ) from None
         fingerprint = json.loads(json.dumps(fingerprint or {}, default=str))  # as it reads back from JSON
-        left = _abandoned_staging(self.final)
-        reused = next((f for f in left if _read_owner(f).get("fingerprint") == fingerprint), None)
-        reused = reused if resume else None
-        for folder in left:
-            if folder != reused:
-                shutil.rmtree(folder, ignore_errors=True)
-        self.resumed = reused is not None
-        if reused is not None:
-            self.dir = reused
-            for entry in self.dir.iterdir():
-                if entry.name not in KEPT_ON_RESUME:
-                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-        else:
-            self.dir = self.final.parent / f".{task}.partial-{uuid.uuid4().hex[:8]}"
-            self.dir.mkdir()
+        self.dir, self.resumed = _staging_folder(self.final, fingerprint, resume)
         owner = {"pid": os.getpid(), "started": _start_time(os.getpid()), "fingerprint": fingerprint}
         atomic.write_json(self.dir / "owner.json", owner)
         self.metrics: dict[str, Any] = {}
@@ -156,6 +142,27 @@ class Run:
             ]
         self.manifest.append(entry)
         atomic.write_json(self.dir / "manifest.json", self.manifest)
+
+
+def _staging_folder(final: Path, fingerprint: dict[str, Any], resume: bool) -> tuple[Path, bool]:
+    """The staging folder to write into, and whether it is a resumed one.
+
+    With `resume`, the newest abandoned folder of the same configuration is taken over: its training states
+    and TensorBoard logs stay, everything the task records again is cleared. Every other abandoned folder
+    of this task is removed."""
+    left = _abandoned_staging(final)
+    reused = next((f for f in left if _read_owner(f).get("fingerprint") == fingerprint), None) if resume else None
+    for folder in left:
+        if folder != reused:
+            shutil.rmtree(folder, ignore_errors=True)
+    if reused is None:
+        folder = final.parent / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
+        folder.mkdir()
+        return folder, False
+    for entry in reused.iterdir():
+        if entry.name not in KEPT_ON_RESUME:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    return reused, True
 
 
 def _check_replaceable(final: Path) -> None:

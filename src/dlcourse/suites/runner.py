@@ -15,7 +15,7 @@ import torch
 
 import dlcourse
 from dlcourse.device import (
-    choose_precision,
+    PRECISIONS,
     describe_device,
     load_warning,
     resolve_device,
@@ -66,7 +66,8 @@ def run_task(
     """
     settings, used = settings_for(task, profile, overrides or {})
     torch_device = resolve_device(device)
-    choose_precision(precision, torch_device, convolutional=False, batch_size=1)  # an unknown name fails here
+    if precision not in PRECISIONS:
+        raise UnknownName(f"unknown precision {precision!r}; known: {', '.join(PRECISIONS)}")
     threads = set_threads(threads) if torch_device.type == "cpu" else None
     fingerprint = {"settings": settings.as_dict(), "profile": used, "seed": seed}
     fingerprint |= {"device": torch_device.type, "precision": precision}

@@ -108,8 +108,9 @@ def say_budget(ctx: TaskContext, n_train: int, networks: int) -> None:
     if s.batch_size != 10:
         ctx.say(
             f"Batch {s.batch_size} with a {s.lr_schedule} learning rate instead of the brief's example batch 10: "
-            "at batch 10 this network's step is bound by reading its 23M weights and Adam's state, about 5.6x "
-            "the cost per epoch on a 2-core CPU (180 s against 32 s measured at batch 100). "
+            "at batch 10 this network's step is bound by reading its 23M weights and Adam's state; measured on 2 "
+            "cores of an Intel Xeon with AMX, an epoch took 180 s at batch 10 against 32 s at batch 100 "
+            "(bench/train_speed.py, W3). "
             "`--batch-size 10 --set lr_schedule=constant` runs the brief's example values."
         )
     if ctx.device.type == "cpu" and steps > 20_000:
