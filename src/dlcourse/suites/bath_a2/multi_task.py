@@ -142,8 +142,8 @@ def _compare_with_single_task(ctx: TaskContext, rows, single) -> None:
     ctx.say(
         f"Size: the multi-task network has {mtl['parameters']:,} parameters against {both_params:,} for the two "
         f"single-task networks together ({mtl['parameters'] / both_params:.0%}): the convolutions and the "
-        f"{ctx.settings.shared_dense}-unit dense layer exist once. One multi-task run trains both tasks in "
-        f"{mtl['train_seconds']:.0f} s against {both_seconds:.0f} s for the two networks."
+        f"{ctx.settings.shared_dense}-unit dense layer exist once. One multi-task run (λ = {mtl['lambda']:g}) "
+        f"trains both tasks in {mtl['train_seconds']:.0f} s against {both_seconds:.0f} s for the two networks."
     )
     half = next((r for r in rows if r["lambda"] == 0.5), None)
     if half:
