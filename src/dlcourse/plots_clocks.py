@@ -116,7 +116,7 @@ def training_curves(histories: dict[str, History], tolerance: float, title: str 
         color = colors[i % len(colors)]
         epochs = history.column("epoch")
         ax_share.plot(epochs, [100 * v for v in history.column("train_acc")], "--", color=color)
-        ax_share.plot(epochs, [100 * v for v in history.column("test_acc")], "-o", ms=3, color=color, label=name)
+        ax_share.plot(epochs, [100 * v for v in history.column("val_acc")], "-o", ms=3, color=color, label=name)
         losses = history.column("train_loss")
         ax_loss.plot(epochs, [v / losses[0] for v in losses], "-", color=color, label=name)
     ax_share.set(xlabel="epoch", ylabel=f"within {tolerance:g} min (%)", title="train (dashed) and validation")

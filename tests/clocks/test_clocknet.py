@@ -47,3 +47,25 @@ def test_random_turn_turns_about_the_centre_in_training_only(monkeypatch):
 def test_turning_is_part_of_the_trunk_when_asked():
     assert isinstance(clocknet(filters=(4,), heads=(1,), hidden=4, in_size=8, turn=15).trunk[0], RandomTurn)
     assert not any(isinstance(m, RandomTurn) for m in clocknet(filters=(4,), heads=(1,), in_size=8).modules())
+
+
+def test_the_strided_stem_reads_150_pixels_in_4x4_patches_down_to_4x4_maps():
+    model = clocknet(heads=(720,), in_size=150).eval()
+    x = torch.rand(2, 1, 150, 150)
+    assert model.trunk(x).shape == (2, 256 * 4 * 4)  # 150 -> 37 (stem) -> 18 -> 9 -> 4
+    assert model(x).shape == (2, 720)
+    stem = model.trunk[1]
+    assert (stem.kernel_size, stem.stride, stem.out_channels) == ((4, 4), (4, 4), 32)
+    convs = 3 * 32 * 16 + 32 * 64 * 9 + 64 * 128 * 9 + 128 * 256 * 9  # no biases: batch norm follows
+    norms = 2 * (32 + 64 + 128 + 256)
+    head = 4096 * 256 + 2 * 256 + 256 * 720 + 720
+    assert sum(p.numel() for p in model.parameters()) == convs + norms + head
+
+
+def test_pooling_runs_before_batch_norm_and_relu_and_no_stem_keeps_full_resolution():
+    model = clocknet(filters=(4, 8), heads=(1,), hidden=4, in_size=16, stem=0)
+    kinds = [type(m).__name__ for m in model.trunk]
+    assert kinds[:5] == ["WithCoordinates", "Conv2d", "MaxPool2d", "BatchNorm2d", "ReLU"]
+    assert model.trunk(torch.rand(1, 1, 16, 16)).shape == (1, 8 * 4 * 4)
+    with pytest.raises(InvalidSetting, match="stem stride"):
+        clocknet(in_size=16, stem_stride=17)
