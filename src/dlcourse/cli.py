@@ -6,6 +6,7 @@ Every expected failure prints `error: <one sentence>` and exits with code 2.
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -227,6 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     from dlcourse.device import tune_cpu
 
     tune_cpu()  # before any torch work starts the OpenMP threads, which copy the main thread's float mode
+    signal.signal(signal.SIGTERM, _interrupt)  # a polite kill stops like Ctrl-C: staging kept for --resume
     command = typer.main.get_command(app)
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -251,7 +253,13 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _fail(message: str) -> None:
     message = " ".join(message.split())
-    print(f"error: {message[0].lower() + message[1:] if message else message}", file=sys.stderr)
+    if len(message) > 1 and message[0].isupper() and message[1].islower():  # not "CUDA ..." or "W1 ..."
+        message = message[0].lower() + message[1:]
+    print(f"error: {message}", file=sys.stderr)
     sys.exit(2)

@@ -11,16 +11,24 @@ continue from their last finished epoch. Any other staging folder whose process 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 from dlcourse import atomic
 from dlcourse.errors import RunFolderError
@@ -120,14 +128,15 @@ class Run:
         shutil.rmtree(self.dir / "checkpoints", ignore_errors=True)  # training states: only for resuming
         (self.dir / "owner.json").unlink(missing_ok=True)
         old = self.final.parent / f".{self.final.name}.old-{uuid.uuid4().hex[:8]}"
-        if self.final.exists():
-            self.final.rename(old)
-        try:
-            self.dir.rename(self.final)
-        except OSError:
-            if old.exists():
-                old.rename(self.final)  # the previous results go back in place
-            raise
+        with _commit_lock(self.final):
+            if self.final.exists():
+                self.final.rename(old)
+            try:
+                self.dir.rename(self.final)
+            except OSError:
+                if old.exists():
+                    old.rename(self.final)  # the previous results go back in place
+                raise
         shutil.rmtree(old, ignore_errors=True)
         self.dir = self.final
         return self.final
@@ -142,6 +151,23 @@ class Run:
             ]
         self.manifest.append(entry)
         atomic.write_json(self.dir / "manifest.json", self.manifest)
+
+
+@contextlib.contextmanager
+def _commit_lock(final: Path) -> Iterator[None]:
+    """Holds an exclusive lock on the suite folder while two renames swap a run folder into place, so that two
+    runs finishing at the same instant take turns (the later one's results stay) instead of one failing
+    halfway. The lock is on the folder itself, so no lock file is left. Without fcntl (Windows) the swap
+    runs unlocked."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(final.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _staging_folder(final: Path, fingerprint: dict[str, Any], resume: bool) -> tuple[Path, bool]:
@@ -168,6 +194,8 @@ def _staging_folder(final: Path, fingerprint: dict[str, Any], resume: bool) -> t
 def _check_replaceable(final: Path) -> None:
     """Fail now, before any training, if the previous results could not be swapped out at the end: a staging
     folder can be made next to them, and they can be renamed (and are renamed straight back)."""
+    if final.exists() and not final.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "a file stands where the run folder goes; move it away", str(final))
     probe = final.parent / f".{final.name}.probe-{uuid.uuid4().hex[:8]}"
     probe.mkdir()
     probe.rmdir()

@@ -38,7 +38,8 @@ def search_dirs(data_dir: str | Path | None = None) -> list[Path]:
     if data_dir is not None:
         data_dir = Path(data_dir).expanduser()
         if not data_dir.is_dir():
-            raise DataNotFound(f"data directory {data_dir} does not exist")
+            what = "is a file, not a folder" if data_dir.exists() else "does not exist"
+            raise DataNotFound(f"data directory {data_dir} {what}")
         dirs.append(data_dir)
     if env := os.environ.get("DLCOURSE_DATA"):
         dirs.append(Path(env).expanduser())

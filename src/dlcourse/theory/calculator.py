@@ -86,23 +86,32 @@ def calculate(network: Network, x: Any, y: int, alpha: float = 0.1, eta: float =
     """Run the forward pass, both losses, the backward pass and one SGD step for one example (x, y)."""
     x = np.asarray(x, dtype=float).reshape(-1)
     sizes = network.sizes
+    if not np.isfinite(x).all():
+        raise InvalidSetting(f"x must hold finite numbers, got {x.tolist()}")
     if x.shape[0] != sizes[0]:
         raise InvalidNetwork(f"x has {x.shape[0]} values but the network takes {sizes[0]} inputs")
     if not 1 <= y <= sizes[-1]:
         raise InvalidSetting(f"y must be a class from 1 to {sizes[-1]} (numbered from 1), got {y}")
     if not 0 <= alpha <= 1:
         raise InvalidSetting(f"alpha must be between 0 and 1, got {alpha}")
-    if not eta >= 0:
-        raise InvalidSetting(f"eta must be at least 0, got {eta}")
+    if not 0 <= eta < float("inf"):
+        raise InvalidSetting(f"eta must be a finite number of at least 0, got {eta}")
     act = ACTIVATION_FUNCTIONS.get(network.activation)
     last = len(network.weights) - 1
 
     pre, post, h = [], [], x
-    for k, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
-        hbar = h @ w + b
-        h = hbar if k == last else act(hbar)
-        pre.append(hbar)
-        post.append(h)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
+            hbar = h @ w + b
+            h = hbar if k == last else act(hbar)
+            pre.append(hbar)
+            post.append(h)
+    for k, hbar in enumerate(pre, 1):
+        if not np.isfinite(hbar).all():
+            raise InvalidNetwork(
+                f"the forward pass overflows float64 at layer {k} (its pre-activations reach {hbar.tolist()}); "
+                "scale the weights or the input down"
+            )
     probs = softmax(h)
     onehot = smoothed_targets(y, sizes[-1], 0.0)
     loss = cross_entropy(h, onehot)
@@ -122,6 +131,8 @@ def calculate(network: Network, x: Any, y: int, alpha: float = 0.1, eta: float =
         if k > 0:
             grad_h[k - 1] = grad_pre[k] @ network.weights[k].T
             grad_pre[k - 1] = grad_h[k - 1] * act.grad(pre[k - 1])
+    if not all(np.isfinite(g).all() for g in grad_w):
+        raise InvalidNetwork("the backward pass overflows float64; scale the weights or the input down")
     updated = Network(
         tuple(w - eta * g for w, g in zip(network.weights, grad_w, strict=True)),
         tuple(b - eta * g for b, g in zip(network.biases, grad_b, strict=True)),

@@ -83,7 +83,8 @@ def load_network(path: str | Path) -> Network:
     """Read a network from a YAML or JSON file (YAML 1.1 reads JSON too)."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidNetwork(f"network file {path} does not exist")
+        what = "is a folder, not a file" if path.exists() else "does not exist"
+        raise InvalidNetwork(f"network file {path} {what}")
     try:
         spec = yaml.safe_load(path.read_text())
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dlcourse.data import flatten, scale_unit
-from dlcourse.models import mlp
+from dlcourse.models import ACTIVATIONS, mlp
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.recipe import record, train_and_score
@@ -16,7 +16,7 @@ from dlcourse.train.schedule import SCHEDULES
 @dataclass(frozen=True)
 class MlpSettings(Settings):
     sizes: tuple[int, ...] = setting((784, 1000, 1000, 10), "layer widths, input to output (brief 3.1)")
-    activation: str = setting("relu", "hidden-layer activation (brief: ReLU)")
+    activation: str = setting("relu", "hidden-layer activation (brief: ReLU)", choices=tuple(ACTIVATIONS))
     epochs: int = setting(10, "passes over the training set (brief: e.g. 10)", min=1)
     batch_size: int = setting(50, "images per Adam step (brief: e.g. 50)", min=1)
     lr: float = setting(1e-3, "Adam learning rate (brief: e.g. 0.001)", gt=0)
