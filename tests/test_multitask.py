@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import multitask, parameter_counts
-from dlcourse.suites.bath_a2.multi_task import sharing_note
+from dlcourse.suites.bath_a2.multi_task import difference_noise, sharing_note
 from dlcourse.train import TrainConfig, count_correct_per_head, evaluate_heads, fit, per_head_accuracy, predict
 from dlcourse.train.losses import weighted_task_loss
 
@@ -103,8 +103,15 @@ def test_fit_records_each_head():
     assert (row["test_acc_item"], row["test_acc_group"]) == pytest.approx((item_acc, group_acc))
 
 
-def testsharing_note_follows_the_differences():
-    gain = sharing_note(-0.17, 1.46)
+def test_sharing_note_follows_the_differences_and_their_noise():
+    gain = sharing_note(-0.17, 1.46, 0.4, 0.3)
     assert "group head gains" in gain and "no real cost" in gain and "pays" not in gain
-    loss = sharing_note(-2.04, 0.1)
+    loss = sharing_note(-2.04, 0.1, 0.4, 0.3)
     assert "pays" in loss and "cost of up to 2.0 points" in loss and "gains" not in loss
+    noise = sharing_note(-2.1, 1.5, 2.4, 1.6)  # one seed on 2,000 test images cannot tell these from chance
+    assert "within the test set's sampling noise" in noise and "gains" not in noise and "pays" not in noise
+
+
+def test_difference_noise_is_two_standard_errors_in_points():
+    assert difference_noise(0.9, 0.9, 10_000) == pytest.approx(200 * (2 * 0.09 / 10_000) ** 0.5)
+    assert difference_noise(0.9, 0.9, 2_000) > difference_noise(0.9, 0.9, 10_000)

@@ -116,6 +116,28 @@ def _depth_observations(rows: list[dict], family: str) -> list[str]:
     ]
 
 
+def depth_trend(series: list[dict], width: str) -> str:
+    """Test accuracy against depth for models of one width, in words that follow the numbers: a steady rise
+    or fall only when every step goes that way."""
+    series = sorted(series, key=lambda r: r["hidden_layers"])
+    accs = [r["test_acc"] for r in series]
+    steps = np.diff(accs)
+    if len(series) < 2:
+        return f"Only one depth at {width}: no trend with depth to read."
+    if (steps > 0).all():
+        shape = "rises with every added layer"
+    elif (steps < 0).all():
+        shape = "falls with every added layer"
+    else:
+        top = series[int(np.argmax(accs))]["hidden_layers"]
+        shape = f"does not change steadily with depth: it is highest at {top} hidden layers"
+    values = ", ".join(f"{r['hidden_layers']} layers {r['test_acc']:.2%}" for r in series)
+    return (
+        f"At fixed width ({width}) test accuracy {shape} ({values}; {100 * (max(accs) - min(accs)):.2f} points "
+        "from lowest to highest, one seed per model)."
+    )
+
+
 def _rank_correlation(a: list[float], b: list[float]) -> float:
     """Spearman's rank correlation (ties are not expected in these small tables)."""
     ra, rb = np.argsort(np.argsort(a)).astype(float), np.argsort(np.argsort(b)).astype(float)
@@ -149,6 +171,7 @@ def task_3_2(ctx: TaskContext) -> None:
     rows = _study(ctx, builds, train, test, "MLP")
     for text in _depth_observations(rows, "MLP"):
         ctx.say(text)
+    ctx.say(depth_trend(rows[1:], f"{s.width} neurons per hidden layer"))
 
 
 @task(
@@ -174,6 +197,9 @@ def task_4_2(ctx: TaskContext) -> None:
     cnn_rows = _study(ctx, builds, train, test, "CNN")
     for text in _depth_observations(cnn_rows, "CNN"):
         ctx.say(text)
+    deepest = max(CNN_VARIANTS, key=lambda v: len(v[0]))[0]
+    series = [r for r, (filters, _) in zip(cnn_rows, CNN_VARIANTS, strict=True) if deepest[: len(filters)] == filters]
+    ctx.say(depth_trend(series, f"filters {list(deepest)} taken in order"))
     _compare_with_mlps(ctx, cnn_rows, test)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from dlcourse.plots import learning_curves
@@ -63,7 +64,7 @@ def task_6_2(ctx: TaskContext) -> None:
     for text in _observations(rows, single, chance, test):
         ctx.say(text)
     if single:
-        _compare_with_single_task(ctx, rows, single)
+        _compare_with_single_task(ctx, rows, single, len(test[0]))
 
 
 def _single_task_results(ctx: TaskContext) -> dict[str, dict[str, Any]]:
@@ -115,7 +116,7 @@ def _observations(rows, single, chance, test) -> list[str]:
     return notes
 
 
-def _compare_with_single_task(ctx: TaskContext, rows, single) -> None:
+def _compare_with_single_task(ctx: TaskContext, rows, single, n_test: int) -> None:
     """The multi-task network against the two 6.1 networks: accuracy, parameters, training time."""
     both_params = sum(r["parameters"] for r in single.values())
     both_seconds = sum(r["train_seconds"] for r in single.values())
@@ -149,22 +150,40 @@ def _compare_with_single_task(ctx: TaskContext, rows, single) -> None:
     if half:
         d_item = 100 * (half["item_test_acc"] - single["item"]["test_acc"])
         d_group = 100 * (half["group_test_acc"] - single["group"]["test_acc"])
+        noise = {
+            head: difference_noise(half[f"{head}_test_acc"], single[head]["test_acc"], n_test)
+            for head in ("item", "group")
+        }
         ctx.say(
             f"At λ = 0.5 the multi-task network is {d_item:+.2f} points on items and {d_group:+.2f} points on "
-            "groups against the single-task networks. " + sharing_note(d_item, d_group)
+            f"groups against the single-task networks (±{noise['item']:.2f} and ±{noise['group']:.2f} points is "
+            f"the sampling noise of {n_test:,} test images at two standard errors; one seed each). "
+            + sharing_note(d_item, d_group, noise["item"], noise["group"])
         )
 
 
-def sharing_note(d_item: float, d_group: float) -> str:
-    """What the λ = 0.5 differences say about sharing, in points against the single-task networks."""
+def difference_noise(acc_a: float, acc_b: float, n: int) -> float:
+    """Two standard errors, in points, of the difference between two accuracies each measured on n images."""
+    return 200 * math.sqrt((acc_a * (1 - acc_a) + acc_b * (1 - acc_b)) / n)
+
+
+def sharing_note(d_item: float, d_group: float, noise_item: float, noise_group: float) -> str:
+    """What the λ = 0.5 differences say about sharing, in points against the single-task networks; a
+    difference within its noise (two standard errors) is said to show nothing."""
+    if abs(d_item) <= noise_item and abs(d_group) <= noise_group:
+        return (
+            "Both differences are within the test set's sampling noise, so this run does not show that sharing "
+            "helps or hurts either task; only more seeds or more test images could. One network does the work "
+            "of two at no measurable cost in accuracy."
+        )
     parts = []
-    if d_group > 0.5:
+    if d_group > noise_group:
         parts.append(
-            "The group head gains from sharing: the item loss asks the shared layers to tell apart items such "
-            "as shirts and T-shirts, whose groups differ but whose pictures look alike."
+            "The group head gains from sharing, beyond the noise: the item loss asks the shared layers to tell "
+            "apart items such as shirts and T-shirts, whose groups differ but whose pictures look alike."
         )
-    if d_item < -0.5:
-        parts.append("The item head pays for sharing its layers with the coarser task.")
+    if d_item < -noise_item:
+        parts.append("The item head pays for sharing its layers with the coarser task, beyond the noise.")
     if min(d_item, d_group) > -1:
         parts.append("One network does the work of two at no real cost in accuracy.")
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,16 +112,42 @@ def _filters(ctx: TaskContext, model: torch.nn.Module) -> None:
             fig,
             caption=f"Layer {i}: a readable summary, the mean kernel of each output filter",
         )
-    first = conv_layers(model)[0].weight.detach()[:, 0].flatten(1)
-    scale = first.abs().amax(dim=1, keepdim=True)
-    two_signed = ((first > 0.25 * scale).any(1) & (first < -0.25 * scale).any(1)).sum().item()
-    one_signed = len(first) - two_signed
-    rest = f"; the other {one_signed} are mostly one sign (blob or ink detectors)" if one_signed else ""
-    ctx.say(
-        f"{two_signed} of the {len(first)} layer-1 filters have both a strong positive and a strong negative region "
-        f"side by side (edge and stroke detectors){rest}. Deeper kernels look noisier: each contributes one part "
-        "of a feature spread over all of its input channels, which is why each filter's mean kernel is shown too."
+    first = conv_layers(model)[0]
+    untrained = copy.deepcopy(first)
+    torch.manual_seed(ctx.seed)
+    untrained.reset_parameters()
+    trained_count, untrained_count = two_signed_filters(first.weight), two_signed_filters(untrained.weight)
+    n = first.weight.shape[0]
+    verdict = (
+        "so the count alone does not show that training made edge detectors: random kernels pass this test as often"
+        if trained_count <= untrained_count
+        else "so training made more of them than chance gives"
     )
+    ctx.say(
+        f"{trained_count} of the {n} trained layer-1 filters have both a strong positive and a strong negative "
+        f"region (at least a quarter of the filter's largest weight; the shape of an edge or stroke detector), "
+        f"against {untrained_count} of {n} in a freshly initialised layer of the same shape, {verdict}. What "
+        f"tells them apart is smoothness: neighbouring weights of a trained kernel differ by "
+        f"{roughness(first.weight):.2f} of its mean magnitude, of a random one by {roughness(untrained.weight):.2f}. "
+        "Deeper kernels look noisier: each contributes one part of a feature spread over all of its input "
+        "channels, which is why each filter's mean kernel is shown too."
+    )
+
+
+def roughness(weight: torch.Tensor) -> float:
+    """Mean absolute difference between horizontally and vertically neighbouring kernel weights, over the mean
+    absolute weight: about 1.33 for independent uniform weights (PyTorch's default initialisation), lower for
+    smooth (learned) patterns."""
+    w = weight.detach().float()
+    steps = torch.cat([(w[..., 1:, :] - w[..., :-1, :]).flatten(), (w[..., 1:] - w[..., :-1]).flatten()])
+    return float(steps.abs().mean() / w.abs().mean())
+
+
+def two_signed_filters(weight: torch.Tensor) -> int:
+    """Filters (first input channel) with a weight above +1/4 and one below -1/4 of their largest magnitude."""
+    first = weight.detach()[:, 0].flatten(1)
+    scale = first.abs().amax(dim=1, keepdim=True)
+    return int(((first > 0.25 * scale).any(1) & (first < -0.25 * scale).any(1)).sum())
 
 
 def _activations(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Tensor]) -> None:
@@ -156,10 +183,23 @@ def _activations(ctx: TaskContext, model: torch.nn.Module, images: dict[int, tor
     by_layer = {r["layer"]: [] for r in rows}
     for r in rows:
         by_layer[r["layer"]].append(r["zero_share"])
-    trend = ", ".join(f"conv{k} {np.mean(v):.0%}" for k, v in by_layer.items())
-    ctx.say(
-        f"Activations sparsify with depth (share of zeros: {trend}): early maps still look like the digit, "
-        "later ones keep only where a few specific features fire, at coarser resolution."
+    ctx.say(sparsity_sentence({k: float(np.mean(v)) for k, v in by_layer.items()}))
+
+
+def sparsity_sentence(zero_share: dict[int, float]) -> str:
+    """The share of switched-off activations per layer, and what it does with depth, as the numbers show."""
+    values = ", ".join(f"conv{k} {v:.0%}" for k, v in zero_share.items())
+    shares = list(zero_share.values())
+    steps = np.diff(shares)
+    if len(shares) > 1 and (steps > 0).all():
+        shape = "rises with every layer: activations sparsify with depth"
+    elif len(shares) > 1 and (steps < 0).all():
+        shape = "falls with every layer: deeper maps are denser"
+    else:
+        shape = "does not change steadily with depth"
+    return (
+        f"The share of activations that ReLU switches off {shape} ({values}, mean over the digits shown). Early "
+        "maps still look like the digit; later ones are coarser and keep only where specific features fire."
     )
 
 

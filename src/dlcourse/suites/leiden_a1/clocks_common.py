@@ -255,7 +255,7 @@ def record(ctx: TaskContext, splits: ClockSplits, results: list[Result], title: 
     for r in results:
         ctx.say(
             f"{r.rep.name}: mean error {r.row['mean_min']:.1f} min, median {r.row['median_min']:.1f} min, "
-            f"{r.row['within_10']:.0%} of test clocks within 10 min ({r.row['train_seconds']:.0f} s of training; "
+            f"{r.row['within_10']:.1%} of test clocks within 10 min ({r.row['train_seconds']:.0f} s of training; "
             f"always answering one time would average {CONSTANT_BASELINE:.0f} min)."
         )
 

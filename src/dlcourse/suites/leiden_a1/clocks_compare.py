@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -12,7 +13,9 @@ from dlcourse.runs import load_json
 from dlcourse.settings import Settings
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.leiden_a1.clocks_common import table_row
+from dlcourse.suites.leiden_a1.clocks_regression import NEAR_TWELVE
 from dlcourse.suites.registry import task
+from dlcourse.telltime.error import DIAL
 
 SUBTASKS = {"2a": "classification", "2b": "regression", "2c": "multi-head", "2d": "periodic labels"}
 DATA_SETTINGS = ("images", "count", "size", "rotation", "data_seed")  # equal settings: the same test clocks
@@ -30,13 +33,14 @@ class CompareSettings(Settings):
     quick=CompareSettings(),
 )
 def task_2e(ctx: TaskContext) -> None:
-    rows, errors, missing, data = [], {}, [], {}
+    rows, errors, missing, data, every = [], {}, [], {}, {}
     for name, kind in SUBTASKS.items():
         folder = ctx.earlier_run(name)
         results = load_json(folder / "results.json") if folder else None
         if not results:
             missing.append(f"leiden-a1/{name}")
             continue
+        every[name] = (results["rows"], folder)
         i, best = min(enumerate(results["rows"]), key=lambda item: item[1]["mean_min"])
         rows.append({"subtask": f"{name} {kind}", **table_row(best)})
         settings = load_json(folder / "provenance.json")["settings"]
@@ -66,4 +70,60 @@ def task_2e(ctx: TaskContext) -> None:
         f"Best: {rows[0]['representation']} ({rows[0]['subtask']}), mean {rows[0]['mean error (min)']} min, median "
         f"{rows[0]['median error (min)']} min; worst of the best: {rows[-1]['representation']}, mean "
         f"{rows[-1]['mean error (min)']} min."
+    )
+    for answer in (_classes_answer(every), _wrap_answer(every), _periodic_answer(every)):
+        if answer:
+            ctx.say(answer)
+
+
+def _classes_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
+    """What goes wrong with 720 classes, from 2a's rows."""
+    rows = {r["outputs"]: r for r in every.get("2a", ([], None))[0]}
+    if DIAL not in rows or len(rows) < 2:
+        return None
+    fine = rows[DIAL]
+    best = min(rows.values(), key=lambda r: r["mean_min"])
+    if best is fine:
+        return (
+            f"720 classes: the finest classes read best here (mean {fine['mean_min']:.1f} min, "
+            f"{fine['within_1']:.1%} within a minute): these clocks give each minute enough training examples for "
+            "cross-entropy to learn it, although it treats a neighbouring minute as wrong as the far side of the dial."
+        )
+    return (
+        f"720 classes: mean {fine['mean_min']:.1f} min against {best['mean_min']:.1f} min with {best['outputs']} "
+        f"classes, yet {fine['within_1']:.1%} of clocks within a minute against {best['within_1']:.1%}: with one "
+        "class per minute each class has few training clocks and cross-entropy punishes a neighbouring minute as "
+        "much as the far side of the dial, so the errors that remain are large ones."
+    )
+
+
+def _wrap_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
+    """The wrap-around of plain regression near 12 o'clock, from 2b's recorded errors."""
+    rows, folder = every.get("2b", ([], None))
+    if len(rows) < 2 or folder is None:
+        return None
+    with np.load(folder / "predictions.npz") as saved:
+        near = np.minimum(saved["true"], DIAL - saved["true"]) <= NEAR_TWELVE
+        parts = [
+            f"{r['representation']}: {saved[f'errors_{i}'][near].mean():.1f} min within {NEAR_TWELVE} min of 12:00 "
+            f"against {saved[f'errors_{i}'][~near].mean():.1f} min elsewhere"
+            for i, r in enumerate(rows)
+        ]
+    return "Wrap-around of the single number: " + "; ".join(parts) + "."
+
+
+def _periodic_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
+    """Whether the periodic labels beat the best of every other representation, and by how much."""
+    if "2d" not in every or len(every) < 2:
+        return None
+    periodic = min(every["2d"][0], key=lambda r: r["mean_min"])
+    others = [min(rows, key=lambda r: r["mean_min"]) for name, (rows, _) in every.items() if name != "2d"]
+    rival = min(others, key=lambda r: r["mean_min"])
+    verdict = "win" if periodic["mean_min"] < rival["mean_min"] else "do not win"
+    return (
+        f"Periodic labels {verdict}: {periodic['representation']} reads a mean {periodic['mean_min']:.1f} min "
+        f"(median {periodic['median_min']:.1f}) against {rival['mean_min']:.1f} min (median "
+        f"{rival['median_min']:.1f}) for the best other representation, {rival['representation']}. A (sin, cos) "
+        "pair has no jump anywhere on the dial and its squared error grows with the angle between the hands' "
+        "true and read positions, so the loss measures what the common-sense error measures."
     )

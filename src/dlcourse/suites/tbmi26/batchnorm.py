@@ -16,7 +16,7 @@ from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
 from dlcourse.suites.tbmi26.cnn import CnnSettings, cifar_cnn, cnn_spec, describe
-from dlcourse.suites.tbmi26.common import COPY_YARDSTICK, cifar10, summarise, train, train_and_evaluate
+from dlcourse.suites.tbmi26.common import cifar10, summarise, train, train_and_evaluate
 from dlcourse.train import History
 
 STATISTICS_IMAGES = 10_000  # training images whose batch statistics are compared with their overall ones
@@ -89,11 +89,11 @@ def task_q9(ctx: TaskContext) -> None:
                 "batch variance error (relative)": round(errors[1], 4) if errors else "",
             }
         )
-    _record(ctx, s, rows, histories)
+    _record(ctx, s, rows, histories, data.on)
 
 
-def _record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories: dict[str, History]) -> None:
-    ctx.run.table("batch_sizes", rows, title=f"Batch norm CNN by minibatch size (test accuracy {COPY_YARDSTICK})")
+def _record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories: dict[str, History], on: str) -> None:
+    ctx.run.table("batch_sizes", rows, title=f"Batch norm CNN by minibatch size (test accuracy {on})")
     column = "val_acc" if "val_acc" in next(iter(histories.values())).last else "train_acc"
     ctx.run.figure(
         "curves",

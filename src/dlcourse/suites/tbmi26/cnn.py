@@ -11,7 +11,7 @@ from dlcourse.models import cnn
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
-from dlcourse.suites.tbmi26.common import COPY_YARDSTICK, TrainSettings, cifar10, earlier_summary, train_and_evaluate
+from dlcourse.suites.tbmi26.common import TrainSettings, cifar10, earlier_summary, measured_on, train_and_evaluate
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def task_q5(ctx: TaskContext) -> None:
                 "seconds per epoch": round(summary["seconds_per_epoch"], 2),
             }
         )
-    ctx.run.table("cnn_vs_dense", rows, title=f"CNN against fully connected network (test accuracy {COPY_YARDSTICK})")
+    ctx.run.table("cnn_vs_dense", rows, title="CNN against fully connected network")
     ratio = dense["parameters"] / conv["parameters"]
     gain = 100 * (conv["test_acc"] - dense["test_acc"])
     ctx.run.metric("parameter_ratio", ratio, "fully connected parameters / CNN parameters")
@@ -103,7 +103,7 @@ def task_q5(ctx: TaskContext) -> None:
     ctx.say(
         f"The CNN has {ratio:.1f}x fewer parameters ({conv['parameters']:,} against {dense['parameters']:,}) and a "
         f"test accuracy {abs(gain):.1f} points {'higher' if gain >= 0 else 'lower'} ({conv['test_acc']:.2%} against "
-        f"{dense['test_acc']:.2%}, {COPY_YARDSTICK}): {rows[1]['test acc per million parameters (%)']} against "
+        f"{dense['test_acc']:.2%}, {measured_on(conv)}): {rows[1]['test acc per million parameters (%)']} against "
         f"{rows[0]['test acc per million parameters (%)']} accuracy points per million parameters."
     )
     width = conv["spec"]["filters"][0]

@@ -124,7 +124,7 @@ def train_and_evaluate(
     parameter count, the training time, the per-epoch table, a checkpoint and `summary.json`. Returns the
     summary."""
     trained = train(ctx, model, data, name, config or ctx.config(), loss_fn, optimizer=optimizer, augment=augment)
-    summary = summarise(trained) | {"device": describe_device(ctx.device), "spec": spec}
+    summary = summarise(trained) | {"device": describe_device(ctx.device), "spec": spec, "measured_on": data.on}
     matrix = confusion(model, *data.test, len(data.classes))
     record(ctx, name, title, summary, trained, matrix, data)
     # The standardisation travels with the weights: a later task can feed the model new images.
@@ -207,6 +207,11 @@ def record(
         ctx.say(text)
     pairs = "; ".join(f"{t} taken for {p} {n} times" for t, p, n in most_confused(matrix, data.classes))
     ctx.say(f"Most frequent confusions on the test set: {pairs}.")
+
+
+def measured_on(summary: dict[str, Any]) -> str:
+    """Which copy of CIFAR-10 a recorded summary's accuracies were measured on, in words."""
+    return summary.get("measured_on", "on CIFAR-10")
 
 
 def earlier_summary(ctx: TaskContext, task: str) -> dict[str, Any] | None:

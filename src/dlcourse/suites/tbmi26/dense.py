@@ -14,7 +14,14 @@ from dlcourse.runs import load_checkpoint
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
-from dlcourse.suites.tbmi26.common import TrainSettings, cifar10, earlier_summary, standardise, train_and_evaluate
+from dlcourse.suites.tbmi26.common import (
+    TrainSettings,
+    cifar10,
+    earlier_summary,
+    measured_on,
+    standardise,
+    train_and_evaluate,
+)
 from dlcourse.train import evaluate
 from dlcourse.train.augment import random_crop
 from dlcourse.train.schedule import SCHEDULES
@@ -103,8 +110,8 @@ def task_q3(ctx: TaskContext) -> None:
     ctx.say(
         f"Size: the MNIST MLP has {counts:,} parameters, Q2's network {cifar['parameters']:,} "
         f"({cifar['parameters'] / counts:.1f}x). Accuracy: {mnist_test:.2%} on MNIST against "
-        f"{cifar['test_acc']:.2%} on CIFAR-10 (test; the CIFAR-10 figure is on the lossy JPEG copy, where "
-        f"airbench94, 94.0% on the original, reaches 90.7%). Both sets have 10 classes (chance: 10%); the "
+        f"{cifar['test_acc']:.2%} on CIFAR-10 (test, {measured_on(cifar)}). Both sets have 10 classes (chance: "
+        "10%); the "
         f"train-test gap is {100 * (mnist_train - mnist_test):.1f} points on MNIST and "
         f"{100 * (cifar['train_acc'] - cifar['test_acc']):.1f} on CIFAR-10."
     )

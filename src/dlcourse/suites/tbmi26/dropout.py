@@ -12,7 +12,7 @@ from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
 from dlcourse.suites.tbmi26.cnn import CnnSettings, cifar_cnn, cnn_spec, describe
-from dlcourse.suites.tbmi26.common import COPY_YARDSTICK, cifar10, earlier_summary, standardise, train_and_evaluate
+from dlcourse.suites.tbmi26.common import cifar10, earlier_summary, measured_on, standardise, train_and_evaluate
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def task_q7(ctx: TaskContext) -> None:
                 "seconds per epoch": round(summary["seconds_per_epoch"], 2),
             }
         )
-    ctx.run.table("q4_vs_q6", rows, title=f"Without and with dropout (accuracies {COPY_YARDSTICK})")
+    ctx.run.table("q4_vs_q6", rows, title=f"Without and with dropout (accuracies {measured_on(plain)})")
     gap_plain, gap_dropped = (100 * (r["train_acc"] - r["test_acc"]) for r in (plain, dropped))
     ctx.run.metric("gap_without", gap_plain, "train - test accuracy without dropout (points)")
     ctx.run.metric("gap_with", gap_dropped, "train - test accuracy with dropout (points)")

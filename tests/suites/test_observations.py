@@ -1,0 +1,66 @@
+"""Observation sentences follow the numbers beside them: a trend is claimed only when every step shows it."""
+
+import numpy as np
+import torch
+
+from dlcourse.suites.bath_a2.depth import depth_trend
+from dlcourse.suites.bath_a2.visualise import roughness, sparsity_sentence, two_signed_filters
+from dlcourse.suites.leiden_a1.clocks_compare import _classes_answer, _periodic_answer
+
+
+def test_sparsity_is_said_to_rise_only_when_it_rises_at_every_layer():
+    mixed = sparsity_sentence({1: 0.49, 2: 0.37, 3: 0.61})
+    assert "does not change steadily with depth" in mixed and "sparsify" not in mixed
+    assert "conv1 49%, conv2 37%, conv3 61%" in mixed
+    assert "sparsify with depth" in sparsity_sentence({1: 0.3, 2: 0.4, 3: 0.6})
+    assert "denser" in sparsity_sentence({1: 0.6, 2: 0.4})
+
+
+def test_depth_trend_reads_the_accuracies_in_order_of_depth():
+    rows = [{"hidden_layers": n, "test_acc": a} for n, a in ((3, 0.981), (1, 0.975), (2, 0.979))]
+    assert "rises with every added layer" in depth_trend(rows, "w")
+    bumpy = [{"hidden_layers": n, "test_acc": a} for n, a in ((1, 0.975), (2, 0.982), (3, 0.979))]
+    sentence = depth_trend(bumpy, "w")
+    assert "highest at 2 hidden layers" in sentence and "0.70 points" in sentence
+
+
+def test_two_signed_filters_counts_filters_with_both_strong_signs():
+    weight = torch.zeros(3, 1, 2, 2)
+    weight[0, 0] = torch.tensor([[1.0, -1.0], [0.0, 0.0]])  # an edge: both signs strong
+    weight[1, 0] = torch.tensor([[1.0, 0.5], [0.2, 0.1]])  # one sign
+    weight[2, 0] = torch.tensor([[1.0, -0.1], [0.0, 0.0]])  # the negative part is weak
+    assert two_signed_filters(weight) == 1
+
+
+def test_roughness_tells_smooth_kernels_from_random_ones():
+    torch.manual_seed(0)
+    random = torch.nn.Conv2d(1, 64, 5).weight
+    assert abs(roughness(random) - 4 / 3) < 0.1  # E|x - y| / E|x| for independent uniform weights
+    ramp = torch.linspace(-1, 1, 5)
+    smooth = (ramp[:, None] + ramp[None, :]).expand(8, 1, 5, 5)
+    assert roughness(smooth) < 0.5 * roughness(random)
+
+
+def rows(*pairs, **extra):
+    return [
+        {"representation": f"{k} classes", "outputs": k, "mean_min": m, "median_min": m / 3, "within_1": w, **extra}
+        for k, m, w in pairs
+    ]
+
+
+def test_720_classes_answer_names_which_classes_read_best():
+    worse = _classes_answer({"2a": (rows((24, 9.0, 0.05), (720, 14.0, 0.4)), None)})
+    assert worse.startswith("720 classes: mean 14.0 min against 9.0 min with 24 classes")
+    better = _classes_answer({"2a": (rows((24, 9.0, 0.05), (720, 4.0, 0.4)), None)})
+    assert "the finest classes read best here (mean 4.0 min" in better
+    assert _classes_answer({"2a": (rows((24, 9.0, 0.05)), None)}) is None
+
+
+def test_periodic_answer_says_win_only_when_the_periodic_labels_are_best():
+    periodic = [{"representation": "sin/cos", "mean_min": 3.0, "median_min": 1.0}]
+    other = [{"representation": "720 classes", "mean_min": 5.0, "median_min": 1.5}]
+    assert _periodic_answer({"2d": (periodic, None), "2a": (other, None)}).startswith("Periodic labels win")
+    other[0]["mean_min"] = 2.0
+    assert _periodic_answer({"2d": (periodic, None), "2a": (other, None)}).startswith("Periodic labels do not win")
+    assert _periodic_answer({"2d": (periodic, None)}) is None
+    assert np.isfinite(periodic[0]["mean_min"])
