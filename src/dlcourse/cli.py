@@ -177,7 +177,7 @@ def sweep(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-trial lines.")] = False,
 ):
     """Run a hyper-parameter sweep; finished trials are kept, so a rerun resumes where it stopped."""
-    from dlcourse.sweep.command import sweep_command
+    from dlcourse.cli_sweep import sweep_command
 
     sweep_command(
         space,

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 
 from dlcourse.cli import main
@@ -43,3 +46,9 @@ def test_bad_sweeps_are_one_line_and_exit_2(args, words, tmp_path, capsys, monke
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(args, capsys)
     assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1 and words in err, err
+
+
+def test_importing_the_sweep_library_loads_no_suite():
+    code = "import sys, dlcourse.sweep; print([m for m in sys.modules if m.startswith('dlcourse.suites')])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

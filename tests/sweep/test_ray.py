@@ -4,7 +4,7 @@ sweep."""
 import ray
 
 from dlcourse.sweep import SearchSpace, read_results, run_sweep
-from dlcourse.sweep.classify import classify
+from dlcourse.train.classify import classify
 
 SPACE = SearchSpace(
     fixed={"source": "sample", "train_size": 300, "model": "geron_mlp", "hidden": [16], "epochs": 1},

@@ -1,7 +1,7 @@
 """Hyper-parameter sweeps: search spaces, a resumable results file, local and Ray backends.
 
 from dlcourse.sweep import SearchSpace, run_sweep
-from dlcourse.sweep.classify import classify
+from dlcourse.train.classify import classify
 
 records = run_sweep(space, classify, "runs/mlp.jsonl", workers=2, context={"data_dir": "data"})
 """

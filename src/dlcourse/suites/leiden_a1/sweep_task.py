@@ -24,9 +24,9 @@ from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
 from dlcourse.sweep import BACKENDS, SPACES, SearchSpace, make_trial, run_sweep
-from dlcourse.sweep.classify import check, classify
 from dlcourse.sweep.runner import cpu_count, default_workers
 from dlcourse.sweep.summary import marginals, ranked, spread, table_rows
+from dlcourse.train.classify import check, classify
 from dlcourse.train.progress import console
 from dlcourse.train.schedule import SCHEDULES
 

@@ -5,7 +5,7 @@ import pytest
 
 from dlcourse import data
 from dlcourse.errors import DlcourseError
-from dlcourse.sweep.classify import check, classify, prepare
+from dlcourse.train.classify import check, classify, prepare
 
 
 def rows(x):

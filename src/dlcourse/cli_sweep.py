@@ -1,4 +1,8 @@
-"""What `dlcourse sweep` does: resolve the space and the objective, check every config, run, show the best."""
+"""What `dlcourse sweep` does: resolve the space and the objective, check every config, run, show the best.
+
+This is command-line presentation, so it lives beside the CLI: it imports the suites to find the spaces
+they register by name, which the sweep library itself never does.
+"""
 
 from __future__ import annotations
 
