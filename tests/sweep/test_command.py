@@ -1,3 +1,4 @@
+import csv
 import subprocess
 import sys
 
@@ -31,7 +32,11 @@ def test_sweep_command_stops_and_resumes(tmp_path, capsys, monkeypatch):
     assert len(read_results(results)) == 3
     code, out, _ = run_cli(["sweep", "tiny.yaml", "--workers", "1", "--threads", "1", "-q"], capsys)
     assert code == 0 and "4 of 4 trials finished" in out and "best 4 of 4" in out
+    assert "0 of 4 trials pruned; epochs trained 4 of a full budget of 4 (0% saved)" in out
     assert len(read_results(results)) == 4
+    with open(tmp_path / "runs" / "sweeps" / "tiny.trials.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert [row["rank"] for row in table] == ["1", "2", "3", "4"] and {row["epochs"] for row in table} == {"1"}
 
 
 @pytest.mark.parametrize(
@@ -40,6 +45,7 @@ def test_sweep_command_stops_and_resumes(tmp_path, capsys, monkeypatch):
         (["sweep", "no-such-space"], "unknown search space"),
         (["sweep", "missing.yaml"], "no search-space file"),
         (["sweep", "leiden-a1/mlp", "--backend", "slurm"], "unknown backend"),
+        (["sweep", "leiden-a1/mlp", "--pruner", "asha"], "unknown pruner"),
     ],
 )
 def test_bad_sweeps_are_one_line_and_exit_2(args, words, tmp_path, capsys, monkeypatch):
