@@ -19,6 +19,7 @@ from dlcourse import atomic
 from dlcourse.device import resolve_device
 from dlcourse.errors import InvalidSetting
 from dlcourse.sweep.objectives import OBJECTIVES
+from dlcourse.sweep.results import read_results
 from dlcourse.sweep.runner import check_options, run_sweep
 from dlcourse.sweep.space import SPACES, SearchSpace, load_space
 from dlcourse.sweep.study import make_pruner
@@ -59,6 +60,7 @@ def sweep_command(
     space, name = resolve_space(space_arg)
     objective = OBJECTIVES.get(space.objective)
     results = results or Path("runs") / "sweeps" / f"{name}.jsonl"
+    read_results(results)  # a folder, or a file that is not a sweep's, is refused before any training
     trials = space.trials()
     context = {"data_dir": str(data_dir) if data_dir else None, "device": str(resolve_device(device))}
     for notes in objective.check([t.config for t in trials], context["data_dir"]).values():

@@ -65,6 +65,14 @@ class SearchSpace:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise InvalidSetting(f"unknown search method {self.method!r}; known: {', '.join(METHODS)}")
+        for key in ("params", "fixed"):
+            if not isinstance(getattr(self, key), Mapping):
+                kind = type(getattr(self, key)).__name__
+                raise InvalidSetting(f"a search space's {key} must be a mapping of names to values, got a {kind}")
+        for key in ("samples", "seed"):
+            value = getattr(self, key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise InvalidSetting(f"a search space's {key} must be a whole number, got {value!r}")
         if self.method == "random" and (self.samples is None or self.samples < 1):
             raise InvalidSetting("a random search needs samples >= 1")
         for name, values in self.params.items():
@@ -183,7 +191,10 @@ _FILE_KEYS = {"params", "fixed", "method", "samples", "seed", "objective"}
 def load_space(path: str | Path) -> SearchSpace:
     """A space from YAML (.yaml/.yml) or TOML (.toml) with the keys of `SearchSpace`."""
     path = Path(path)
-    text = path.read_text()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidSetting(f"{path} is not a text file; a search space is YAML or TOML text") from None
     if path.suffix == ".toml":
         try:
             import tomllib

@@ -139,6 +139,7 @@ def check(configs: Iterable[Mapping[str, Any]], data_dir: str | None = None) -> 
                 raise InvalidSetting(f"unknown {key} {c[key]!r}; known: {', '.join(known)}")
         if not 0 <= c["holdout"] < 1:
             raise InvalidSetting(f"holdout must be at least 0 and below 1, got {c['holdout']}")
+        TrainConfig.of(c)  # a learning rate, epochs or batch size out of range
         prep = prepare(c["dataset"], c["source"], data_dir, c["train_size"], c["holdout"], c["split_seed"])
         make_model(c, prep)
         notes.setdefault(c["dataset"], list(prep.notes))
