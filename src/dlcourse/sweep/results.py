@@ -78,16 +78,14 @@ class ResultsFile:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.done: dict[str, Record] = {}  # trial id -> its record
-        self.dropped_bytes = 0  # size of a half-written last line that was cut off
         self._fd: int | None = None
 
     def __enter__(self) -> ResultsFile:
         records, end, size = self._check()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)
-        if end < size:
+        if end < size:  # a half-written last line
             os.ftruncate(self._fd, end)
-            self.dropped_bytes = size - end
         self.done = {r["trial"]: r for r in records}
         return self
 
