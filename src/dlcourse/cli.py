@@ -172,13 +172,16 @@ def sweep(
     threads: Annotated[int | None, typer.Option(help="Torch threads per trial [default: cores / workers].")] = None,
     gpus_per_trial: Annotated[float, typer.Option(help="GPUs Ray reserves per trial (ray backend).")] = 0.0,
     max_trials: Annotated[int | None, typer.Option(help="Run at most this many new trials, then stop.")] = None,
+    pruner: Annotated[
+        str, typer.Option(help="Stops hopeless trials early: median, halving (ASHA), hyperband or none.")
+    ] = "median",
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     data_dir: DataDir = None,
     show: Annotated[int, typer.Option(help="Best trials to list at the end.")] = 10,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-trial lines.")] = False,
 ):
-    """Run a hyper-parameter sweep; finished trials are kept, so a rerun resumes where it stopped."""
-    from dlcourse.sweep.command import sweep_command
+    """Run a hyper-parameter sweep; ended trials are kept, so a rerun resumes where it stopped."""
+    from dlcourse.cli_sweep import sweep_command
 
     sweep_command(
         space,
@@ -189,6 +192,7 @@ def sweep(
         threads=threads,
         gpus_per_trial=gpus_per_trial,
         max_trials=max_trials,
+        pruner=pruner,
         device=device,
         data_dir=data_dir,
         show=show,

@@ -64,6 +64,10 @@ def test_top_settings_are_retrained_on_both_datasets(run):
     assert "CIFAR-10 here is the bundled sample" in notes(run / "1")  # no full CIFAR-10 on disk here
     metrics = json.loads((run / "1" / "metrics.json").read_text())
     assert 0.1 < metrics["best_mlp_test_acc"] <= 1 and metrics["trial_seconds"] > 0
+    # One epoch per quick trial leaves the pruner nothing to stop: the whole budget is trained, and said so.
+    assert metrics["mlp_epochs_trained"] == metrics["mlp_epoch_budget"] == quick.mlp_trials * quick.mlp_epochs
+    assert metrics["cnn_compute_saved"] == 0
+    assert f"epochs trained {quick.cnn_trials} of a full budget of {quick.cnn_trials} (0% saved)" in notes(run / "1")
     assert (run / "1" / "transfer.png").is_file()
 
 

@@ -1,3 +1,7 @@
+import csv
+import subprocess
+import sys
+
 import pytest
 
 from dlcourse.cli import main
@@ -28,7 +32,21 @@ def test_sweep_command_stops_and_resumes(tmp_path, capsys, monkeypatch):
     assert len(read_results(results)) == 3
     code, out, _ = run_cli(["sweep", "tiny.yaml", "--workers", "1", "--threads", "1", "-q"], capsys)
     assert code == 0 and "4 of 4 trials finished" in out and "best 4 of 4" in out
+    assert "0 of 4 trials pruned; epochs trained 4 of a full budget of 4 (0% saved)" in out
     assert len(read_results(results)) == 4
+    with open(tmp_path / "runs" / "sweeps" / "tiny.trials.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert [row["rank"] for row in table] == ["1", "2", "3", "4"] and {row["epochs"] for row in table} == {"1"}
+
+
+BAD_SPACES = {
+    "list.yaml": b"params: [lr, epochs]\n",
+    "samples.yaml": b"method: random\nsamples: abc\nparams: {lr: [0.01]}\n",
+    "fixed.yaml": b"fixed: 5\nparams: {lr: [0.01]}\n",
+    "binary.yaml": bytes(range(256)),
+    "lr.yaml": b"fixed: {source: sample, train_size: 200, epochs: 1}\nparams: {lr: [-1]}\n",
+    "epochs.yaml": b"fixed: {source: sample, train_size: 200}\nparams: {epochs: [0]}\n",
+}
 
 
 @pytest.mark.parametrize(
@@ -37,9 +55,38 @@ def test_sweep_command_stops_and_resumes(tmp_path, capsys, monkeypatch):
         (["sweep", "no-such-space"], "unknown search space"),
         (["sweep", "missing.yaml"], "no search-space file"),
         (["sweep", "leiden-a1/mlp", "--backend", "slurm"], "unknown backend"),
+        (["sweep", "leiden-a1/mlp", "--pruner", "asha"], "unknown pruner"),
+        (["sweep", "list.yaml"], "params must be a mapping"),
+        (["sweep", "samples.yaml"], "samples must be a whole number, got 'abc'"),
+        (["sweep", "fixed.yaml"], "fixed must be a mapping"),
+        (["sweep", "binary.yaml"], "is not a text file"),
+        (["sweep", "lr.yaml"], "learning rate must be a finite number greater than 0, got -1"),
+        (["sweep", "epochs.yaml"], "epochs and batch size must be at least 1, got 0"),
+        (["sweep", "tiny.yaml", "--results", "notes.txt"], "notes.txt is not a sweep results file"),
+        (["sweep", "tiny.yaml", "--results", "string.jsonl"], "metrics must be a mapping"),
+        (["sweep", "tiny.yaml", "--results", "folder"], "is a folder"),
     ],
 )
 def test_bad_sweeps_are_one_line_and_exit_2(args, words, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "tiny.yaml").write_text(SPACE)
+    (tmp_path / "folder").mkdir()
+    files = {
+        **BAD_SPACES,
+        "notes.txt": b"my notes\nnot a sweep\n",
+        "string.jsonl": b'{"trial": "ab12", "config": {}, "params": {}, "metrics": "0.93"}\n',
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
     code, _, err = run_cli(args, capsys)
     assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1 and words in err, err
+    assert "Traceback" not in err
+    for name, data in files.items():
+        assert (tmp_path / name).read_bytes() == data  # the user's files are left as they were
+    assert not list(tmp_path.glob("*.optuna.log")) and not (tmp_path / "runs").exists()
+
+
+def test_importing_the_sweep_library_loads_no_suite():
+    code = "import sys, dlcourse.sweep; print([m for m in sys.modules if m.startswith('dlcourse.suites')])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -4,7 +4,9 @@ sweep."""
 import ray
 
 from dlcourse.sweep import SearchSpace, read_results, run_sweep
-from dlcourse.sweep.classify import classify
+from dlcourse.train.classify import classify
+from tests.sweep.test_runner import GOOD, HOPELESS
+from tests.sweep.toy import scripted
 
 SPACE = SearchSpace(
     fixed={"source": "sample", "train_size": 300, "model": "geron_mlp", "hidden": [16], "epochs": 1},
@@ -26,3 +28,13 @@ def test_ray_with_two_workers_writes_the_same_results_as_the_local_backend(tmp_p
     assert {r["timing"]["backend"] for r in remote} == {"ray"}
     assert without_timing(tmp_path / "ray.jsonl") == without_timing(tmp_path / "local.jsonl")
     assert not ray.is_initialized()  # the local Ray it started is stopped again
+
+
+def test_ray_trials_report_to_the_pruner_through_the_study(tmp_path):
+    # Trials on Ray workers reach the study through an actor; the median pruner stops the hopeless one as
+    # it does on the local backend (one trial at a time, so the decisions are the same).
+    curves = [GOOD] * 5 + [HOPELESS]
+    configs = [{"x": x, "curve": curve, "epochs": 5} for x, curve in enumerate(curves)]
+    records = run_sweep(configs, scripted, tmp_path / "ray.jsonl", backend="ray", workers=1, threads=1)
+    assert [r["pruned"] for r in records] == [False] * 5 + [True] and records[-1]["epochs"] == 2
+    assert records[-1]["timing"]["backend"] == "ray" and not ray.is_initialized()

@@ -1,4 +1,5 @@
-"""The runner with a torch-free objective: streaming, resume after a stop or a kill, the worker pool, errors."""
+"""The runner with torch-free objectives: streaming, resume after a stop or a kill, the worker pool, pruning,
+errors."""
 
 import json
 import os
@@ -8,12 +9,15 @@ import sys
 import time
 from pathlib import Path
 
+import optuna
 import pytest
 
 from dlcourse.errors import InvalidSetting
 from dlcourse.sweep import SearchSpace, read_results, run_sweep
-from dlcourse.sweep.results import ResultsBusy, ResultsFile
-from tests.sweep.toy import calls, toy
+from dlcourse.sweep.results import NotAResultsFile
+from dlcourse.sweep.study import journal_path, open_study
+from dlcourse.sweep.summary import compute_saved
+from tests.sweep.toy import calls, scripted, toy
 
 SPACE = SearchSpace(params={"x": list(range(6))})
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +69,16 @@ def test_a_killed_sweep_resumes_and_its_torn_last_line_is_ignored(tmp_path):
     assert len(lines) == 6 and all(json.loads(line)["trial"] for line in lines)  # the torn line was cut off
 
 
+def test_records_the_study_lacks_are_taken_from_the_results_file(tmp_path):
+    # A results file written before its journal existed (or whose journal was deleted): its trials are done.
+    results, log = tmp_path / "r.jsonl", tmp_path / "calls"
+    run_sweep(SPACE, toy, results, workers=1, limit=3)
+    journal_path(results).unlink()
+    run_sweep(SPACE, toy, results, workers=1, context={"log": str(log)})
+    assert calls(log) == [3, 4, 5] and len(read_results(results)) == 6
+    assert len(open_study(journal_path(results), "median").trials) == 6
+
+
 def test_worker_pool_gives_the_same_records_as_one_process(tmp_path):
     serial = run_sweep(SPACE, toy, tmp_path / "a.jsonl", workers=1, threads=1)
     pooled = run_sweep(SPACE, toy, tmp_path / "b.jsonl", workers=2, threads=1, context={"sleep": 0.2})
@@ -72,6 +86,14 @@ def test_worker_pool_gives_the_same_records_as_one_process(tmp_path):
     assert [r["config"]["x"] for r in pooled] == list(range(6))  # returned in the space's order
     pids = {r["timing"]["pid"] for r in pooled}
     assert len(pids) == 2 and os.getpid() not in pids
+
+
+def test_pool_workers_report_their_epochs_to_the_study(tmp_path):
+    configs = [{"x": x, "curve": [0.5, 0.6, 0.7], "epochs": 3} for x in range(4)]
+    records = run_sweep(configs, scripted, tmp_path / "r.jsonl", workers=2, threads=1)
+    assert len({r["timing"]["pid"] for r in records}) == 2
+    trials = open_study(journal_path(tmp_path / "r.jsonl"), "median").trials
+    assert [t.intermediate_values for t in trials] == [{1: 0.5, 2: 0.6, 3: 0.7}] * 4
 
 
 def test_a_diverged_trial_is_a_result_and_a_crash_stops_the_sweep(tmp_path):
@@ -83,9 +105,43 @@ def test_a_diverged_trial_is_a_result_and_a_crash_stops_the_sweep(tmp_path):
     assert [r["config"]["x"] for r in read_results(results)] == [1, 2]  # the crash is not recorded
 
 
-def test_one_writer_per_results_file(tmp_path):
-    with ResultsFile(tmp_path / "r.jsonl"), pytest.raises(ResultsBusy, match="another sweep"):
-        run_sweep(SPACE, toy, tmp_path / "r.jsonl", workers=1)
+GOOD = [0.5, 0.6, 0.7, 0.8, 0.9]
+HOPELESS = [0.1, 0.1, 0.1, 0.1, 0.1]
+
+
+def test_the_median_pruner_stops_a_hopeless_trial_and_keeps_good_ones(tmp_path):
+    # Five good trials let the pruner start judging; the hopeless sixth is below their median after epoch 2
+    # (the earliest it may stop one); the last, as good as the first five, trains to the end.
+    curves = [GOOD] * 5 + [HOPELESS, [0.55, 0.65, 0.75, 0.85, 0.95]]
+    configs = [{"x": x, "curve": curve, "epochs": 5} for x, curve in enumerate(curves)]
+    results, log = tmp_path / "r.jsonl", tmp_path / "calls"
+    records = run_sweep(configs, scripted, results, workers=1, context={"log": str(log)})
+    assert [r["pruned"] for r in records] == [False] * 5 + [True, False]
+    assert [r["epochs"] for r in records] == [5] * 5 + [2, 5] and calls(log).count(5) == 2
+    assert records[5]["curve"] == [0.1, 0.1] and records[5]["metrics"] is None
+    states = [t.state for t in open_study(journal_path(results), "median").trials]
+    assert states == [optuna.trial.TrialState.COMPLETE] * 5 + [optuna.trial.TrialState.PRUNED] + [states[0]]
+    assert compute_saved(records) == (32, 35)  # 6 x 5 epochs + 2 of the hopeless one's 5
+    assert read_results(results) == records
+    unpruned = run_sweep(configs, scripted, tmp_path / "none.jsonl", workers=1, pruner="none")
+    assert not any(r["pruned"] for r in unpruned) and compute_saved(unpruned) == (35, 35)
+
+
+def test_a_pruned_trial_is_done_and_not_run_again(tmp_path):
+    configs = [{"x": x, "curve": c, "epochs": 5} for x, c in enumerate([GOOD] * 5 + [HOPELESS])]
+    results, log = tmp_path / "r.jsonl", tmp_path / "calls"
+    run_sweep(configs, scripted, results, workers=1)
+    records = run_sweep(configs, scripted, results, workers=1, context={"log": str(log)})
+    assert calls(log) == [] and records[-1]["pruned"]
+
+
+def test_a_file_that_is_not_a_results_file_is_refused_and_left_alone(tmp_path):
+    for name, text in (("notes.jsonl", b"shopping list\nmilk\n"), ("torn.jsonl", b'{"a": 1}\n{"trial": "x"')):
+        path = tmp_path / name
+        path.write_bytes(text)
+        with pytest.raises(NotAResultsFile, match="not a sweep results file"):
+            run_sweep(SPACE, toy, path, workers=1)
+        assert path.read_bytes() == text and not journal_path(path).exists()
 
 
 @pytest.mark.parametrize(
@@ -94,6 +150,7 @@ def test_one_writer_per_results_file(tmp_path):
         (dict(backend="slurm"), "unknown backend"),
         (dict(address="auto"), "for the ray backend"),
         (dict(threads=-1), "at least 1"),
+        (dict(pruner="asha"), "unknown pruner"),
     ],
 )
 def test_bad_runner_options(tmp_path, kwargs, words):

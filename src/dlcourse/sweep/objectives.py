@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlcourse.registry import Registry
-from dlcourse.sweep import classify
 from dlcourse.sweep.execute import Objective
+from dlcourse.train import classify
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,11 @@ trial's config, so values that belong together (an optimiser with its rate and m
 with its strength) form one choice; `{}` adds nothing ("none"). A mapping may carry a "label" for tables
 and plots. Params override `fixed`; two params that set the same key are an error.
 
+A random search is drawn by Optuna: each param becomes a `trial.suggest_*` call on a `RandomSampler`
+seeded by `seed`, in an in-memory study, and draws repeat until `samples` distinct configs are found. The
+whole search is drawn before any training, so every config is checked up front and a resumed search runs
+the same trials as an uninterrupted one.
+
 A trial's id is a hash of its config alone, so the same config gets the same id in every run and on
 every machine: that is what lets a killed sweep resume.
 """
@@ -25,14 +30,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import optuna
 import yaml
 
 from dlcourse.errors import InvalidSetting
@@ -61,6 +65,14 @@ class SearchSpace:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise InvalidSetting(f"unknown search method {self.method!r}; known: {', '.join(METHODS)}")
+        for key in ("params", "fixed"):
+            if not isinstance(getattr(self, key), Mapping):
+                kind = type(getattr(self, key)).__name__
+                raise InvalidSetting(f"a search space's {key} must be a mapping of names to values, got a {kind}")
+        for key in ("samples", "seed"):
+            value = getattr(self, key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise InvalidSetting(f"a search space's {key} must be a whole number, got {value!r}")
         if self.method == "random" and (self.samples is None or self.samples < 1):
             raise InvalidSetting("a random search needs samples >= 1")
         for name, values in self.params.items():
@@ -77,10 +89,12 @@ class SearchSpace:
         return unique(self._trial(pick) for pick in picks)
 
     def _draws(self):
-        rng = np.random.default_rng(self.seed)
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=self.seed))
         seen: set[str] = set()
         for _ in range(100 * (self.samples or 0)):  # a small space cannot give `samples` distinct trials
-            pick = {name: _draw(values, rng) for name, values in self.params.items()}
+            trial = study.ask()
+            pick = {name: _suggest(trial, name, values) for name, values in self.params.items()}
             trial_id = self._trial(pick).id
             if trial_id not in seen:
                 seen.add(trial_id)
@@ -156,15 +170,16 @@ def _bounds(name: str, dist: Mapping[str, Any]) -> tuple[float, float]:
     return bounds[0], bounds[1]
 
 
-def _draw(values: Any, rng: np.random.Generator) -> Any:
+def _suggest(trial: optuna.Trial, name: str, values: Any) -> Any:
+    """One param's draw through Optuna. A list is a categorical over its positions (Optuna's choices must
+    be scalars; ours may be lists and mappings)."""
     if not isinstance(values, Mapping):
-        return values[int(rng.integers(len(values)))]
+        return values[trial.suggest_categorical(name, list(range(len(values))))]
     kind, (low, high) = next(iter(values.items()))
     if kind == "int_uniform":
-        return int(rng.integers(low, high + 1))
-    if kind == "uniform":
-        return float(f"{rng.uniform(low, high):.3g}")  # 3 significant digits keep configs readable
-    return float(f"{math.exp(rng.uniform(math.log(low), math.log(high))):.3g}")
+        return trial.suggest_int(name, low, high)
+    drawn = trial.suggest_float(name, low, high, log=kind == "log_uniform")
+    return float(f"{drawn:.3g}")  # 3 significant digits keep configs readable
 
 
 # -- spaces from files and by name ---------------------------------------------------------------------
@@ -176,7 +191,10 @@ _FILE_KEYS = {"params", "fixed", "method", "samples", "seed", "objective"}
 def load_space(path: str | Path) -> SearchSpace:
     """A space from YAML (.yaml/.yml) or TOML (.toml) with the keys of `SearchSpace`."""
     path = Path(path)
-    text = path.read_text()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidSetting(f"{path} is not a text file; a search space is YAML or TOML text") from None
     if path.suffix == ".toml":
         try:
             import tomllib

@@ -4,8 +4,10 @@ settings of each retrained on the whole training set and on CIFAR-10.
 Each search is a random search (Bergstra and Bengio, 2012) over initialisation, activation, optimiser with
 its rate and momentum, regularisation (none, L1, L2, dropout) and width/depth, run by `dlcourse.sweep`:
 every trial trains on 90% of the training set and is scored on one stratified, seeded 10% validation
-split, so the test set plays no part in choosing. Trials are appended to `<runs>/leiden-a1/1.trials/` as
-they finish, so a killed run resumes where it stopped (trial ids are hashes of their configs).
+split, so the test set plays no part in choosing. A pruner (Optuna's median pruner by default) stops a
+trial whose validation accuracy after an epoch is below the median of the earlier trials at that epoch,
+and the task says how many epochs that saved. Trials are appended to `<runs>/leiden-a1/1.trials/` as they
+end, with the Optuna study beside them, so a killed run resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
 from dlcourse.sweep import BACKENDS, SPACES, SearchSpace, make_trial, run_sweep
-from dlcourse.sweep.classify import check, classify
 from dlcourse.sweep.runner import cpu_count, default_workers
-from dlcourse.sweep.summary import marginals, ranked, spread, table_rows
+from dlcourse.sweep.study import PRUNERS
+from dlcourse.sweep.summary import compute_saved, marginals, ranked, saved_line, spread, table_rows
+from dlcourse.train.classify import check, classify
 from dlcourse.train.progress import console
 from dlcourse.train.schedule import SCHEDULES
 
@@ -58,6 +61,9 @@ class SweepSettings(Settings):
         None, "torch threads per trial; none = the CPU cores divided among the workers", min=1
     )
     address: str | None = setting(None, "the Ray cluster's address for backend=ray; none = a local Ray")
+    pruner: str = setting(
+        "median", "stops hopeless search trials after an epoch or two; none trains all", choices=tuple(PRUNERS)
+    )
 
 
 def base_config(s: SweepSettings, source: str, seed: int, epochs: int) -> dict[str, Any]:
@@ -173,7 +179,7 @@ def task_1(ctx: TaskContext) -> None:
         notes = check([t.config for t in trials], context["data_dir"])
         if not searched:
             ctx.say("Search data: " + "; ".join(notes["fashion-mnist"]))
-        searched[net] = _sweep(ctx, net, trials, trials_dir / f"{net}.jsonl", context, workers)
+        searched[net] = _sweep(ctx, net, trials, trials_dir / f"{net}.jsonl", context, workers, s.pruner)
         _record_search(ctx, net, searched[net], s)
     search_seconds = time.perf_counter() - start
     finals = _transfer(ctx, searched, trials_dir / "final.jsonl", context, workers)
@@ -195,7 +201,7 @@ def _source(ctx: TaskContext, name: str) -> str:
         return "sample"
 
 
-def _sweep(ctx: TaskContext, label: str, trials, path: Path, context: dict, workers: int) -> list[dict]:
+def _sweep(ctx: TaskContext, label: str, trials, path: Path, context: dict, workers: int, pruner: str) -> list[dict]:
     s: SweepSettings = ctx.settings
 
     def show(record: dict, done: int, total: int) -> None:
@@ -203,7 +209,8 @@ def _sweep(ctx: TaskContext, label: str, trials, path: Path, context: dict, work
             return
         metrics = record["metrics"] or {}
         score = next((v for k, v in metrics.items() if k in ("val_acc", "test_acc")), None)
-        shown = f"{score:.2%}" if score is not None else f"failed: {record['error']}"
+        stopped = f"pruned after epoch {record['epochs']}" if record.get("pruned") else f"failed: {record['error']}"
+        shown = f"{score:.2%}" if score is not None else stopped
         params = ", ".join(record["params"].values())
         console.print(f"[dim]{label} {done}/{total}[/] {params}: {shown} ({record['timing']['seconds']:.0f} s)")
 
@@ -217,6 +224,7 @@ def _sweep(ctx: TaskContext, label: str, trials, path: Path, context: dict, work
         address=s.address,
         context=context,
         on_record=show,
+        pruner=pruner,
     )
 
 
@@ -230,10 +238,17 @@ def _record_search(ctx: TaskContext, net: str, records: list[dict], s: SweepSett
     ctx.run.figure(
         f"{net}_marginals",
         marginal_scores(by_value, f"{name}: validation accuracy per hyper-parameter value"),
-        caption=f"{name}: each dot is one trial at the value it took; bars are the means over those trials",
+        caption=f"{name}: each dot is one trial trained to the end, at the value it took; bars are their means",
     )
     best = ranked(records)[0]
     ctx.run.metric(f"best_{net}_val_acc", best["metrics"]["val_acc"], f"best {net.upper()} validation accuracy")
+    trained, budget = compute_saved(records)
+    ctx.run.metric(
+        f"{net}_epochs_trained", trained, f"epochs the {net.upper()} search trained, pruned trials' included"
+    )
+    ctx.run.metric(f"{net}_epoch_budget", budget, f"epochs of every {net.upper()} trial trained to the end")
+    ctx.run.metric(f"{net}_compute_saved", round(1 - trained / budget, 4), "share of the epoch budget the pruner saved")
+    ctx.say(f"{name}: {saved_line(records)} by the {s.pruner} pruner.")
     for text in _search_notes(name, records, by_value):
         ctx.say(text)
 
@@ -261,7 +276,7 @@ def _search_notes(name: str, records: list[dict], by_value: dict[str, dict[str, 
             f"({100 * spread(ordered[-1][1]):.2f} points between its values' means). Each value's mean is over the "
             "trials that drew it, with the other settings varying, so small differences are noise."
         )
-    failed = [r for r in records if not _ok(r)]
+    failed = [r for r in records if r["error"]]
     if failed:
         notes.append(f"{name}: {len(failed)} trial(s) diverged: " + "; ".join(_setting(r) for r in failed) + ".")
     return notes
@@ -281,7 +296,7 @@ def _transfer(ctx: TaskContext, searched: dict, path: Path, context: dict, worke
                 config = {**record["config"], "dataset": dataset, "source": source, "holdout": 0, "epochs": epochs}
                 trials.append(make_trial(config, {"network": net, "rank": str(rank), **record["params"]}))
     ctx.say(f"{target} data: " + "; ".join(check([t.config for t in trials], context["data_dir"])[target]))
-    finals = _sweep(ctx, "final", trials, path, context, workers)
+    finals = _sweep(ctx, "final", trials, path, context, workers, "none")  # the final models train to the end
     by_trial = {r["trial"]: r for r in finals}
     rows, scores = [], {}
     for net, records in chosen.items():

@@ -1,11 +1,12 @@
 """The classification objective on the bundled Fashion-MNIST sample: its split, its checks, one real trial."""
 
 import numpy as np
+import optuna
 import pytest
 
 from dlcourse import data
 from dlcourse.errors import DlcourseError
-from dlcourse.sweep.classify import check, classify, prepare
+from dlcourse.train.classify import check, classify, prepare
 
 
 def rows(x):
@@ -57,3 +58,25 @@ def test_one_trial_learns_and_repeats_exactly():
     assert first["train_images"] == 450 and first["val_images"] == 50
     assert first["parameters"] == 784 * 32 + 32 + 32 * 10 + 10
     assert classify(config) == first
+
+
+@pytest.mark.parametrize("epochs,pruned", [(3, True), (1, False)])
+def test_a_pruner_stops_training_after_an_epoch_but_never_after_the_last(epochs, pruned):
+    # A pruner that stops every trial below 99% validation accuracy: it stops a 3-epoch run after its first
+    # epoch, and lets a 1-epoch run finish, since its one epoch is also its last.
+    study = optuna.create_study(direction="maximize", pruner=optuna.pruners.ThresholdPruner(lower=0.99))
+    trial = study.ask()
+    config = {"source": "sample", "train_size": 200, "hidden": [8], "epochs": epochs}
+    if pruned:
+        with pytest.raises(optuna.TrialPruned, match="after epoch 1"):
+            classify(config, trial=trial)
+    else:
+        assert classify(config, trial=trial)["val_acc"] < 0.99
+    assert list(study.trials[0].intermediate_values) == [1]  # epoch 1's validation accuracy was reported
+
+
+def test_the_test_set_is_never_reported_to_a_pruner():
+    study = optuna.create_study(direction="maximize", pruner=optuna.pruners.ThresholdPruner(lower=0.99))
+    trial = study.ask()
+    classify({"source": "sample", "train_size": 200, "hidden": [8], "epochs": 2, "holdout": 0}, trial=trial)
+    assert study.trials[0].intermediate_values == {}

@@ -8,6 +8,10 @@ With `holdout` > 0 the model trains on the rest of the training set and is score
 seeded `holdout` share of it (the validation set: model selection never sees the test set); with
 `holdout` = 0 it trains on the whole training set and is scored on the test set (the final models).
 Pixels are standardised per channel with the training part's mean and standard deviation.
+
+Given a sweep's `trial` (Optuna's, or one with its `report` and `should_prune`), a trial with a validation
+split reports its validation accuracy after every epoch and stops with `optuna.TrialPruned` when the
+pruner says so; the test set is never reported, so no pruner chooses on it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import optuna
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -61,7 +66,9 @@ class Prepared:
     notes: tuple[str, ...]  # what a report must say about the data (a sample, a lossy copy)
 
 
-def classify(config: Mapping[str, Any], data_dir: str | None = None, device: str = "cpu") -> dict[str, Any]:
+def classify(
+    config: Mapping[str, Any], data_dir: str | None = None, device: str = "cpu", trial: Any = None
+) -> dict[str, Any]:
     """Train one config and return its metrics: `val_*` (holdout > 0) or `test_*` (holdout = 0)."""
     c = with_defaults(config)
     prep = prepare(c["dataset"], c["source"], data_dir, c["train_size"], c["holdout"], c["split_seed"])
@@ -69,7 +76,12 @@ def classify(config: Mapping[str, Any], data_dir: str | None = None, device: str
     model = make_model(c, prep)
     config = TrainConfig.of(c)
     loss_fn = penalized(F.cross_entropy, model, c["l1"], c["l2"])
-    history = fit(model, prep.train, config, evals={"test": prep.score}, loss_fn=loss_fn, device=device)
+    pruning = [Prune(trial)] if trial is not None and c["holdout"] else []
+    history = fit(
+        model, prep.train, config, evals={"test": prep.score}, loss_fn=loss_fn, callbacks=pruning, device=device
+    )
+    if pruning and pruning[0].stopped:
+        raise optuna.TrialPruned(f"pruned after epoch {len(history)}")
     acc = history.last["test_acc"]  # fit scored the final weights on `prep.score` after the last epoch
     # The loss to report is plain cross-entropy, comparable with and without penalties; fit's includes them.
     loss = evaluate(model, prep.score)[0] if c["l1"] or c["l2"] else history.last["test_loss"]
@@ -83,6 +95,22 @@ def classify(config: Mapping[str, Any], data_dir: str | None = None, device: str
         "train_images": len(prep.train[1]),
         f"{scored}_images": len(prep.score[1]),
     }
+
+
+class Prune:
+    """A `fit` callback: reports each epoch's score on the held-out set (`test_acc` in fit's history, which
+    is the validation split here) and stops training when the trial's pruner says so. Never after the last
+    epoch: a trial that has trained to the end is finished, whatever the pruner would say."""
+
+    def __init__(self, trial: Any) -> None:
+        self.trial, self.stopped = trial, False
+
+    def on_epoch_end(self, history: Any, model: nn.Module) -> bool:
+        row = history.last
+        epoch = int(row["epoch"])
+        self.trial.report(row["test_acc"], epoch)
+        self.stopped = epoch < history.meta["epochs"] and self.trial.should_prune()
+        return self.stopped
 
 
 def with_defaults(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -111,6 +139,7 @@ def check(configs: Iterable[Mapping[str, Any]], data_dir: str | None = None) -> 
                 raise InvalidSetting(f"unknown {key} {c[key]!r}; known: {', '.join(known)}")
         if not 0 <= c["holdout"] < 1:
             raise InvalidSetting(f"holdout must be at least 0 and below 1, got {c['holdout']}")
+        TrainConfig.of(c)  # a learning rate, epochs or batch size out of range
         prep = prepare(c["dataset"], c["source"], data_dir, c["train_size"], c["holdout"], c["split_seed"])
         make_model(c, prep)
         notes.setdefault(c["dataset"], list(prep.notes))
