@@ -1,0 +1,73 @@
+"""What each brief asks of a task, quoted, and the notebook files the briefs ask for.
+
+A task with no quote here gets its registered title as the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dlcourse.suites.registry import Task
+
+QUESTIONS: dict[str, str] = {
+    "bath-a2/1": "Project the training data points in a 2-D space using PCA. [...] Why is PCA a good option to "
+    "visualise data? Add plots to your report and discuss your observations. Which classes can be linearly separated?",
+    "bath-a2/2": "Implement an iterative algorithm to train the single-layer perceptron [...] trains perceptrons on "
+    "all digit pairs and plots all weight visualizations, error curves, and test accuracy graphs.",
+    "bath-a2/3.1": "Create an MLP neural network architecture of the form [784,1000,1000,10] [...] Report the "
+    "classification accuracy obtained after training is completed on both train and test data. [...] plot the "
+    "training and testing curves [...] and discuss your observations about the learning curve behaviours.",
+    "bath-a2/3.2": "Discuss how the number of layers/parameters affects the classification accuracy.",
+    "bath-a2/4.1": "Create a CNN architecture of the shape [32, 64, 128] [...] We will use a kernel size of size "
+    "4 × 4. Use a stride of 1 in the first convolutional layer, followed by a stride of 2 for the following layers.",
+    "bath-a2/4.2": "This task is similar to Task 3.2, discussing how the number of layers and parameters affect CNN "
+    "classification accuracy and how CNN results compare to MLPs.",
+    "bath-a2/5": "Once your CNN (in Question 4) is trained, access its filters [...] and plot them on a grid for each "
+    "layer. [...] plot the activations of each layer [...] for two images chosen from digit-classes '2' and '9'. "
+    "[...] Create deep dream images for digit classes 2 and 9 and show these in your report.",
+    "bath-a2/6.1": "Construct two separate CNN classifiers of identical structure (except their output dimensions), "
+    "one for each of the two tasks. In other words, create a network for item classification and a network for "
+    "item group classification.",
+    "bath-a2/6.2": "Build one MTL model for the two MNIST fashion tasks. [...] a shared CNN backbone of three "
+    "convolutional layers and a single shared dense layer [...] passed to two series of task-specific dense layers.",
+    "tbmi26/q1": "The shape of X_train and X_test has 4 values. What do each of these represent?",
+    "tbmi26/q2": "Train a Fully Connected model that achieves above 45% accuracy on the test data. Provide a short "
+    "description of your model and show the evaluation image.",
+    "tbmi26/q3": "Compare the model from Q2 to the one you used for the MNIST dataset in the first assignment, in "
+    "terms of size and test accuracy. Why do you think this dataset is much harder to classify than the MNIST "
+    "handwritten digits?",
+    "tbmi26/q4": "Train a CNN model that achieves at least 62% test accuracy. Provide a short description of your "
+    "model and show the evaluation image.",
+    "tbmi26/q5": "Compare the CNN model with the previous Fully Connected model. [...] Explain in your own words how "
+    "this is possible.",
+    "tbmi26/q6": "Train the CNN-model with added Dropout layers. Describe your changes and show the evaluation image.",
+    "tbmi26/q7": "Compare the models from Q4 and Q6 in terms of the training accuracy, validation accuracy, and test "
+    "accuracy. Explain the similarities and differences.",
+    "tbmi26/q8": "Train the CNN model with added BatchNorm layers and show the evaluation image.",
+    "tbmi26/q9": "When using BatchNorm one must take care to select a good minibatch size. Describe what problems "
+    "might arise if the wrong minibatch size is used.",
+    "tbmi26/q10": "Design and train a model that achieves at least 75% test accuracy in at most 25 epochs. Explain "
+    "your model and motivate the design choices you have made and show the evaluation image.",
+}
+
+
+def question(task: Task) -> str:
+    return QUESTIONS.get(task.id, task.title)
+
+
+def _fit3181_part(task: Task) -> str:
+    return f"A1_Part{task.name.split('.', 1)[0]}_Solutions"
+
+
+# The notebook (without extension) each task goes in, per suite, as the briefs name them.
+# bath-a2: "a Jupyter Notebook file named Assignment2_Group_number.ipynb"; fit3181-a1: one per Part.
+NOTEBOOK_NAMES: dict[str, Callable[[Task, str], str]] = {
+    "bath-a2": lambda task, group: f"Assignment2_Group_{group}",
+    "fit3181-a1": lambda task, group: _fit3181_part(task),
+    "leiden-a1": lambda task, group: "Assignment1",
+    "tbmi26": lambda task, group: "tbmi26_lab",
+}
+
+
+def notebook_name(task: Task, group: str) -> str:
+    return NOTEBOOK_NAMES.get(task.suite, lambda t, g: t.suite)(task, group)
