@@ -1,4 +1,4 @@
-"""The `dlcourse` command: list | run | report | data | sweep | theory. Thin: calls the library, prints.
+"""The `dlcourse` command: list | run | report | notebook | data | sweep | theory. Thin: calls the library, prints.
 
 Every expected failure prints `error: <one sentence>` and exits with code 2.
 """
@@ -148,6 +148,19 @@ def report(
 
         path, length = write_pdf(html, suite)
         out.print(f"wrote {path}\n{length}")
+
+
+@app.command()
+def notebook(
+    suite: Annotated[str, typer.Argument(help="The suite, e.g. bath-a2.")],
+    runs_dir: RunsDir = Path("runs"),
+    group: Annotated[str, typer.Option(help="Group number in bath-a2's Assignment2_Group_<group>.ipynb.")] = "N",
+):
+    """Write the suite's notebooks (as its brief names them), executed, with .py and .html exports."""
+    from dlcourse.notebook.build import build_notebooks
+
+    for path in build_notebooks(suite, runs_dir, group=group):
+        out.print(f"wrote {path} (and its .py and .html)")
 
 
 @app.command()
