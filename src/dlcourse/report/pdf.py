@@ -33,22 +33,21 @@ def find_browser() -> str:
     )
 
 
+def headless(profile: str | Path, *args: str) -> list[str]:
+    """The command line that runs the browser headless on `args`, with a throwaway profile folder."""
+    command = [find_browser(), "--headless", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}", *args]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.insert(1, "--no-sandbox")  # Chromium refuses to start its sandbox as root (containers, CI)
+    return command
+
+
 def print_pdf(report_html: Path, pdf: Path, timeout: float = 180) -> Path:
     """Print `report_html` to `pdf` (A4 from its print stylesheet, no browser header or footer)."""
-    browser = find_browser()
+    pdf.unlink(missing_ok=True)  # so that a failed print cannot leave an earlier PDF looking new
     with tempfile.TemporaryDirectory(prefix="dlcourse-chromium-") as profile:
-        command = [
-            browser,
-            "--headless",
-            "--disable-gpu",
-            "--no-first-run",
-            f"--user-data-dir={profile}",  # a throwaway profile: no clash with a browser the user has open
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf.resolve()}",
-            report_html.resolve().as_uri(),
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.insert(1, "--no-sandbox")  # Chromium refuses to start its sandbox as root (containers, CI)
+        command = headless(
+            profile, "--no-pdf-header-footer", f"--print-to-pdf={pdf.resolve()}", report_html.resolve().as_uri()
+        )
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0 or not pdf.is_file():
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
