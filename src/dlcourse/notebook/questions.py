@@ -30,6 +30,43 @@ QUESTIONS: dict[str, str] = {
     "item group classification.",
     "bath-a2/6.2": "Build one MTL model for the two MNIST fashion tasks. [...] a shared CNN backbone of three "
     "convolutional layers and a single shared dense layer [...] passed to two series of task-specific dense layers.",
+    "fit3181-a1/1.1": "Activation function plays an important role in modern Deep NNs. In this question, we will "
+    "explore some of them to get a deeper understanding of their characteristics and their advantages.",
+    "fit3181-a1/1.2": "Assume that we feed a data point x with a ground-truth label y=3 (with index starting from 1 "
+    "as in the lecture) to the feed-forward neural network with the ReLU activation function at hidden layers.",
+    "fit3181-a1/1.3": "Assume that we are constructing a multilayered feed-forward neural network for a "
+    "classification problem with three classes where the model parameters will be generated randomly.",
+    "fit3181-a1/1.4": "In this question, we will take a step further on getting deeper understanding about gradient "
+    "descent, one of the most important optimization techniques in deep learning.",
+    "fit3181-a1/2.1-2.3": "Load the EMIST Datasets and Process Data; Split Data into Training, Validation, and "
+    "Testing Datasets; [...] randomly show 36 images in training data [...] with labels.",
+    "fit3181-a1/2.4": "We now develop a feed-forward neural network with the architecture 784 → 20 (ReLU) → 40 (ReLU) "
+    "→ 10 (softmax). [...] You should train model in at least 20 epochs and evaluate the trained model on the test "
+    "set.",
+    "fit3181-a1/2.5-2.6": "Tune the number of neurons on the first and second hidden layers n1 ∈ {20,40}, "
+    "n2 ∈ {20,40}, and the used activation function act ∈ {sigmoid, tanh, relu}. [...] Implement the label "
+    "smoothing technique by yourself. [...] Try the label smoothing technique with α = {0.1, 0.15, 0.2} and report "
+    "the performances.",
+    "fit3181-a1/3.1": "Run the provided cells to train the default model and observe the learning curve. Then, report "
+    "your observation (i.e. did the model learn well? If not, what is the problem? What would you do to improve it?).",
+    "fit3181-a1/3.2": "Write the code of the YourModel class. [...] You'll only need to re-write the code for the "
+    "build_cnn method in the YourModel class.",
+    "fit3181-a1/3.3": "Compare two cases: (i) using the skip connection, and (ii) not using the skip connection. [...] "
+    "report which case is better and if you confront overfitting in training.",
+    "fit3181-a1/3.4": "Tune the num_blocks ∈ {2, 3, 4}, use_skip ∈ {True, False}, and learning_rate ∈ {0.001, "
+    "0.0001}. Write your code for this tuning and report the result of the best model on the testing set.",
+    "fit3181-a1/3.5-3.6": "Apply data augmentation to improve the performance. [...] Also, you need to incorporate "
+    "early stopping to your training process. [...] observe the difference in performance between using data "
+    "augmentation and not using it.",
+    "fit3181-a1/3.7": "Incorporate data mixup technique to the above deep learning model and experiment its "
+    "performance.",
+    "fit3181-a1/3.8": "Attack your best obtained model with PGD, MIM, and FGSM attacks with ε = 0.0313, k = 20, "
+    "η = 0.002 on the testing set. [...] report the robust accuracies. Also choose a random set of 20 clean images "
+    "in the testing set and visualize the original and attacked images.",
+    "fit3181-a1/3.9": "Train a robust model using adversarial training with PGD ε=0.0313, k=10, η=0.002. [...] store "
+    "your best robust model in the folder ./models and load the model to evaluate the robust accuracies.",
+    "fit3181-a1/3.10": "Read the SAM paper and try to apply this technique to the best obtained model and report the "
+    "results.",
     "tbmi26/q1": "The shape of X_train and X_test has 4 values. What do each of these represent?",
     "tbmi26/q2": "Train a Fully Connected model that achieves above 45% accuracy on the test data. Provide a short "
     "description of your model and show the evaluation image.",
