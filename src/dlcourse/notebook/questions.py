@@ -1,4 +1,4 @@
-"""What each brief asks of a task, quoted, and the notebook files the briefs ask for.
+"""What each brief asks of a task, quoted (`[...]` marks a cut), and the notebook files the briefs ask for.
 
 A task with no quote here gets its registered title as the question.
 """
@@ -67,6 +67,27 @@ QUESTIONS: dict[str, str] = {
     "your best robust model in the folder ./models and load the model to evaluate the robust accuracies.",
     "fit3181-a1/3.10": "Read the SAM paper and try to apply this technique to the best obtained model and report the "
     "results.",
+    "leiden-a1/1": "Experiment with both networks, trying various options: initializations, activations, "
+    "optimizers (and their hyperparameters), regularizations (L1, L2, Dropout, no Dropout). [...] For optimizing "
+    "your hyperparameters you should use a validation set (10% of the training set).",
+    "leiden-a1/2": "Develop and train a CNN that would tell the time as correctly as possible. [...] 18000 grayscale "
+    "images [...] The labels for each sample are represented by two integers [...] the hour and minute displayed "
+    "by the clock.",
+    "leiden-a1/2a": "Classification - treat this as a n-class classification problem. We suggest starting out with "
+    "a smaller number of categories [...] (results in 24 categories in total) [...] increase the number of "
+    "categories by using smaller intervals for grouping samples.",
+    "leiden-a1/2b": "Regression - try to build a network that predicts the time using a single output node [...] "
+    "What kind of loss function would you need to use for such a task? What kind of problems does such a "
+    "representation have?",
+    "leiden-a1/2c": "Multi-head models: your neural network can have multiple output heads e.g. one head for "
+    "predicting hours and another head for predicting minutes. [...] Implement such a model and see how the "
+    "performance of such a model compares to the previous models.",
+    "leiden-a1/2d": "Label transformation (optional): think how the labels could be reformulated by using periodic "
+    "functions (e.g. sine and cosine functions to represent the angles on the unit circle). How would you adapt "
+    "your neural network to these kinds of labels?",
+    "leiden-a1/2e": "Use the knowledge gained [...] to optimize your final models and decrease the error of telling "
+    "the time as much as possible [...] You should also compare the different ways of representing your labels and "
+    "different neural network output layer combinations.",
     "tbmi26/q1": "The shape of X_train and X_test has 4 values. What do each of these represent?",
     "tbmi26/q2": "Train a Fully Connected model that achieves above 45% accuracy on the test data. Provide a short "
     "description of your model and show the evaluation image.",
@@ -97,7 +118,8 @@ def _fit3181_part(task: Task) -> str:
 
 
 # The notebook (without extension) each task goes in, per suite, as the briefs name them.
-# bath-a2: "a Jupyter Notebook file named Assignment2_Group_number.ipynb"; fit3181-a1: one per Part.
+# bath-a2: "a Jupyter Notebook file named Assignment2_Group_number.ipynb"; fit3181-a1: one per Part;
+# leiden-a1 ("Jupyter notebooks [...] and .py files of all the notebooks") and tbmi26 name no file.
 NOTEBOOK_NAMES: dict[str, Callable[[Task, str], str]] = {
     "bath-a2": lambda task, group: f"Assignment2_Group_{group}",
     "fit3181-a1": lambda task, group: _fit3181_part(task),
