@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 import dlcourse
+from dlcourse.cli import main
 from dlcourse.notebook.build import build_notebooks
 from dlcourse.notebook.questions import QUESTIONS, notebook_name, question
 from dlcourse.suites import TASKS, select
@@ -51,3 +52,13 @@ def test_questions_quote_the_brief_for_every_task():
     assert set(QUESTIONS) <= set(TASKS)  # no quote for a task that is not registered
     for task in (TASKS.get(task_id) for task_id in TASKS):
         assert question(task) == QUESTIONS[task.id] != task.title
+
+
+def test_notebook_of_a_task_is_one_error_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["notebook", "bath-a2/3.1", "--runs-dir", str(tmp_path)])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: 'dlcourse notebook' takes a suite name such as 'bath-a2', not a task"
+    )
+    assert not list(tmp_path.iterdir())  # nothing written
