@@ -74,7 +74,13 @@ def notebook(title: str, tasks: list[Task], folder: Path) -> nbformat.NotebookNo
 
 
 def _execute(nb: nbformat.NotebookNode, folder: Path) -> None:
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        extra_arguments=["--log-level=ERROR"],  # quiet the kernel's warning about plain TCP on localhost
+        resources={"metadata": {"path": str(folder)}},
+    )
     try:
         client.execute()
     except NoSuchKernel:
