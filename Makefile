@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.installed
+SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean print-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +25,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/train_speed.py
+
+# dlcourse report --pdf and the printed-output tests: headless Chromium, poppler, Arial's metric twin (Debian/Ubuntu).
+print-tools:
+	command -v chromium >/dev/null && command -v pdftoppm >/dev/null && test -d /usr/share/fonts/truetype/liberation || \
+	  ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	   apt-get install -y -q chromium poppler-utils fonts-liberation)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -1,4 +1,4 @@
-"""The `dlcourse` command: list | run | report | data | sweep | theory. Thin: parses, calls the library, prints.
+"""The `dlcourse` command: list | run | report | notebook | data | sweep | theory. Thin: calls the library, prints.
 
 Every expected failure prints `error: <one sentence>` and exits with code 2.
 """
@@ -133,12 +133,34 @@ def _parse_sets(items: list[str]) -> dict[str, str]:
 
 
 @app.command()
-def report(suite: Annotated[str, typer.Argument(help="The suite, e.g. bath-a2.")], runs_dir: RunsDir = Path("runs")):
-    """Write report.md and a self-contained report.html from a suite's latest runs."""
+def report(
+    suite: Annotated[str, typer.Argument(help="The suite, e.g. bath-a2.")],
+    runs_dir: RunsDir = Path("runs"),
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print report.pdf (A4) with headless Chromium.")] = False,
+):
+    """Write report.md and a self-contained report.html (and report.pdf) from a suite's latest runs."""
     from dlcourse.report import build_report
 
     md, html = build_report(suite, runs_dir)
     out.print(f"wrote {md}\nwrote {html}")
+    if pdf:
+        from dlcourse.report.pdf import write_pdf
+
+        path, length = write_pdf(html, suite)
+        out.print(f"wrote {path}\n{length}")
+
+
+@app.command()
+def notebook(
+    suite: Annotated[str, typer.Argument(help="The suite, e.g. bath-a2.")],
+    runs_dir: RunsDir = Path("runs"),
+    group: Annotated[str, typer.Option(help="Group number in bath-a2's Assignment2_Group_<group>.ipynb.")] = "N",
+):
+    """Write the suite's notebooks (as its brief names them), executed, with .py and .html exports."""
+    from dlcourse.notebook.build import build_notebooks
+
+    for path in build_notebooks(suite, runs_dir, group=group):
+        out.print(f"wrote {path} (and its .py and .html)")
 
 
 @app.command()

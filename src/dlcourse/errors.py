@@ -46,3 +46,7 @@ class InvalidInput(DlcourseError):
 
 class InvalidNetwork(DlcourseError):
     """A network given to the theory calculator is missing, malformed, or its shapes do not fit together."""
+
+
+class ToolMissing(DlcourseError):
+    """An outside program a command needs (a browser to print a PDF, a Jupyter kernel) is missing or failed."""

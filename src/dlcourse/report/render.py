@@ -6,6 +6,7 @@ import base64
 import html as html_lib
 from typing import TYPE_CHECKING, Any
 
+from dlcourse.report.print_css import print_css
 from dlcourse.runs import format_cell
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def html(title: str, sections: list[Section], missing: list[str]) -> str:
     esc = html_lib.escape
     out = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title>"
-        f"<style>{_CSS}</style></head><body><h1>{esc(title)}</h1>"
+        f"<style>{_CSS}\n{print_css(sections[0].task.suite)}</style></head><body><h1>{esc(title)}</h1>"
     ]
     if missing:
         out.append(f"<p>Not run yet: {esc(', '.join(missing))}.</p>")

@@ -1,0 +1,24 @@
+"""The print stylesheet of report.html: A4 pages, nothing split that should stay whole, the brief's font.
+
+A browser printing report.html (or `dlcourse report --pdf`) reads these rules. Chromium honours
+`break-inside: avoid` on table rows and figures, repeats a `thead` on every page a table spans, and keeps a
+heading, a run line or a table's title with the block after it when that element asks `break-after: avoid`.
+"""
+
+from __future__ import annotations
+
+# The font each brief asks of its PDF; bath-a2: "font: Arial, size: 11". Liberation Sans has Arial's metrics,
+# so a page holds the same words with either, and it installs where Arial does not (fonts-liberation).
+BRIEF_FONTS: dict[str, str] = {"bath-a2": "Arial, 'Liberation Sans', Helvetica, sans-serif"}
+
+_PAGE = """@page{size:A4;margin:18mm 16mm}
+@media print{body{max-width:none;margin:0;padding:0}
+h1,h2,h3,.run,p:has(+table){break-after:avoid}tr,figure,img,pre,li{break-inside:avoid}
+thead{display:table-header-group}table{break-inside:auto}
+figure img{max-height:120mm;object-fit:contain}h2{margin-top:1.2em}}"""
+
+
+def print_css(suite: str) -> str:
+    """The print rules for a suite's report, with its brief's font at 11 pt where the brief names one."""
+    font = BRIEF_FONTS.get(suite)
+    return _PAGE + (f"\n@media print{{body{{font-family:{font};font-size:11pt}}}}" if font else "")

@@ -1,0 +1,62 @@
+"""report.pdf as printed: its pages rendered (pdftoppm) and read back (pdftotext)."""
+
+import re
+import subprocess
+
+import pytest
+
+from dlcourse.cli import main
+from dlcourse.report import build_report
+from dlcourse.report.pdf import count_pages, write_pdf
+from dlcourse.suites import TASKS
+from tests.printed.conftest import TASK_IDS
+from tests.printed.tools import needs_chromium, needs_poppler
+
+
+def poppler(*args):
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+def page_lines(pdf, page):
+    text = poppler("pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@needs_chromium
+@needs_poppler
+def test_pdf_pages_keep_rows_whole_and_repeat_table_headers(recorded, tmp_path):
+    _, html = build_report("bath-a2", recorded)
+    pdf, length = write_pdf(html, "bath-a2")
+    assert re.fullmatch(r"\d+ words: within the brief's limit of 3000 .*", length)
+
+    info = poppler("pdfinfo", str(pdf))
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert "(A4)" in info
+    assert count_pages(pdf) == pages
+    poppler("pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "page"))
+    assert len(list(tmp_path.glob("page-*.png"))) == pages
+
+    text = poppler("pdftotext", str(pdf), "-")
+    for task_id in TASK_IDS:
+        assert f"{task_id}: {TASKS.get(task_id).title}" in text
+    assert "file:" not in text  # no browser footer with the file's path
+    assert re.search(r"Arial|LiberationSans", poppler("pdffonts", str(pdf)))  # the brief's font, or its metric twin
+
+    continued = 0  # pages on which a table goes on from the page before
+    for page in range(2, pages + 1):
+        first = page_lines(pdf, page)[0]
+        assert not re.match(r"r\d\d\b", first), f"page {page} starts with a table row: {first!r}"
+        continued += first.startswith("pair ")
+        last = page_lines(pdf, page - 1)[-1]
+        assert not last.startswith(("pair ", "every pair of")), f"a table's header or title ends page {page - 1}"
+    assert continued >= len(TASK_IDS)  # each 70-row table ran over a page and its header came with it
+
+
+def test_pdf_without_a_browser_is_one_error_line(recorded, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(SystemExit) as stopped:
+        main(["report", "bath-a2", "--runs-dir", str(recorded), "--pdf"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: 'dlcourse report --pdf' prints with headless Chromium, which is not installed")
+    assert len(err.splitlines()) == 1
