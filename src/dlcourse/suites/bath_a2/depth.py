@@ -15,7 +15,7 @@ import torch
 from dlcourse.analysis.timing import inference_seconds
 from dlcourse.data import channels_first, flatten, scale_unit
 from dlcourse.models import cnn, mlp
-from dlcourse.plots import accuracy_vs_parameters, learning_curves
+from dlcourse.plots.curves import accuracy_vs_parameters, learning_curves
 from dlcourse.runs import load_checkpoint, load_json
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext

@@ -11,8 +11,8 @@ from sklearn.svm import LinearSVC
 
 from dlcourse.analysis import Separability, class_spread, fit_pca, pairwise_separability, project
 from dlcourse.data import flatten, scale_symmetric
-from dlcourse.plots_embedding import embedding_scatter, scree
-from dlcourse.plots_pairs import pair_heatmaps, weight_grid
+from dlcourse.plots.embedding import embedding_scatter, scree
+from dlcourse.plots.pairs import pair_heatmaps, weight_grid
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task

@@ -11,7 +11,7 @@ import numpy as np
 from dlcourse.data import flatten, scale_symmetric
 from dlcourse.data.dataset import Dataset
 from dlcourse.perceptron import optimize, predict
-from dlcourse.plots_pairs import error_curves, pair_heatmaps, weight_grid, weight_image
+from dlcourse.plots.pairs import error_curves, pair_heatmaps, weight_grid, weight_image
 from dlcourse.runs import load_json
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext

@@ -13,7 +13,7 @@ from dlcourse.analysis.filters import conv_layers, kernel_mosaic, mean_kernels
 from dlcourse.data import scale_unit
 from dlcourse.errors import DataNotFound
 from dlcourse.models import cnn
-from dlcourse.plots import image_grid, mosaic
+from dlcourse.plots.images import image_grid, mosaic
 from dlcourse.runs import load_checkpoint
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext

@@ -14,7 +14,7 @@ from dlcourse.data import DATASETS, flatten, scale_unit
 from dlcourse.data.dataset import Dataset
 from dlcourse.data.splits import validation_split
 from dlcourse.errors import DataNotFound
-from dlcourse.plots import labelled_images
+from dlcourse.plots.images import labelled_images
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task

@@ -13,7 +13,7 @@ import torch
 from dlcourse.data.clock_data import ClockSet, load_clocks
 from dlcourse.data.clocks import Variety
 from dlcourse.models import clocknet, count_parameters
-from dlcourse.plots_clocks import clock_grid, error_histograms, hhmm, training_curves
+from dlcourse.plots.clocks import clock_grid, error_histograms, hhmm, training_curves
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.telltime import CONSTANT_BASELINE, Representation, common_sense_error, error_summary

@@ -19,7 +19,7 @@ from dlcourse import data
 from dlcourse.data.registry import CIFAR10_JPEG_NOTE
 from dlcourse.device import describe_device
 from dlcourse.errors import DataNotFound, InvalidSetting
-from dlcourse.plots_sweep import marginal_scores, paired_bars
+from dlcourse.plots.sweep import marginal_scores, paired_bars
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task

@@ -16,7 +16,7 @@ from dlcourse.data import channel_stats, channels_first, scale_unit
 from dlcourse.data.registry import CIFAR10_JPEG_NOTE
 from dlcourse.data.splits import validation_split
 from dlcourse.device import describe_device
-from dlcourse.plots_evaluation import evaluation_image
+from dlcourse.plots.evaluation import evaluation_image
 from dlcourse.runs import load_json
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlcourse.data import channels_first
-from dlcourse.plots import labelled_images
+from dlcourse.plots.images import labelled_images
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
