@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dlcourse.errors import DlcourseError, InvalidSetting
+from dlcourse.errors import DataNotFound, DlcourseError, InvalidSetting
 
 app = typer.Typer(
     add_completion=False,
@@ -135,8 +135,13 @@ def _parse_sets(items: list[str]) -> dict[str, str]:
 def report(suite: Annotated[str, typer.Argument(help="The suite, e.g. bath-a2.")], runs_dir: RunsDir = Path("runs")):
     """Write report.md and a self-contained report.html from a suite's latest runs."""
     from dlcourse.report import build_report
+    from dlcourse.suites import select
+    from dlcourse.suites.registry import suite_title
 
-    md, html = build_report(suite, runs_dir)
+    tasks = select(suite)
+    if "/" in suite:
+        raise DataNotFound(f"'dlcourse report' takes a suite name such as {tasks[0].suite!r}, not a task")
+    md, html = build_report(suite, suite_title(suite), tasks, runs_dir)
     out.print(f"wrote {md}\nwrote {html}")
 
 
@@ -146,7 +151,6 @@ def data(data_dir: DataDir = None):
     from dlcourse.data import DATASETS, load
     from dlcourse.data.fetch import search_dirs
     from dlcourse.data.registry import SAMPLE_NAMES
-    from dlcourse.errors import DataNotFound
 
     out.print("searched, in order: " + ", ".join(map(str, search_dirs(data_dir))))
     table = Table("dataset", "full data", "bundled sample", box=None)

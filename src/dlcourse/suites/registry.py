@@ -49,6 +49,11 @@ def describe_suite(suite: str, title: str) -> None:
     SUITE_TITLES[suite] = title
 
 
+def suite_title(suite: str) -> str:
+    """The title a suite's report carries (its name where none was given)."""
+    return SUITE_TITLES.get(suite, suite)
+
+
 def task(task_id: str, title: str, brief: Settings, quick: Settings, best: Settings | None = None):
     """Register `fn(ctx)` as a task: `@task("bath-a2/3.1", "MLP on MNIST", brief=..., quick=...)`."""
     if "/" not in task_id:
