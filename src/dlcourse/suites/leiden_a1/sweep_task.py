@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dlcourse import data
+from dlcourse.console import console
 from dlcourse.data.registry import CIFAR10_JPEG_NOTE
 from dlcourse.device import describe_device
 from dlcourse.errors import DataNotFound, InvalidSetting
@@ -27,7 +28,6 @@ from dlcourse.sweep import BACKENDS, SPACES, SearchSpace, make_trial, run_sweep
 from dlcourse.sweep.classify import check, classify
 from dlcourse.sweep.runner import cpu_count, default_workers
 from dlcourse.sweep.summary import marginals, ranked, spread, table_rows
-from dlcourse.train.progress import console
 from dlcourse.train.schedule import SCHEDULES
 
 NETWORKS = {"mlp": "MLP (Géron ch. 10)", "cnn": "CNN (Géron ch. 14, p. 447)"}
