@@ -150,7 +150,6 @@ def data(data_dir: DataDir = None):
     """Show which datasets are found where, and the bundled samples."""
     from dlcourse.data import DATASETS, load
     from dlcourse.data.fetch import search_dirs
-    from dlcourse.data.registry import SAMPLE_NAMES
 
     out.print("searched, in order: " + ", ".join(map(str, search_dirs(data_dir))))
     table = Table("dataset", "full data", "bundled sample", box=None)
@@ -159,7 +158,7 @@ def data(data_dir: DataDir = None):
             found = load(name, data_dir=data_dir, download=False, quiet=True).describe()
         except DataNotFound:
             found = "not found (downloads on first use when online)"
-        table.add_row(name, found, "yes" if name in SAMPLE_NAMES else "no")
+        table.add_row(name, found, "yes" if DATASETS.get(name).sample else "no")
     out.print(table)
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import math
 import types
 import typing
+from collections.abc import Collection
 from typing import Any
 
 from dlcourse.errors import InvalidSetting, UnknownName
@@ -28,7 +29,7 @@ def setting(
     min: Any = _NO_BOUND,
     max: Any = _NO_BOUND,
     gt: Any = _NO_BOUND,
-    choices: tuple[Any, ...] | None = None,
+    choices: Collection[Any] | None = None,
 ) -> Any:
     """A settings field with its meaning (and unit, and where in the brief it comes from), bounds and choices."""
     metadata = {"help": help, "min": min, "max": max, "gt": gt, "choices": choices}
