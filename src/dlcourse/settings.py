@@ -90,18 +90,19 @@ def parse_value(name: str, raw: str, hint: Any) -> Any:
         if raw.strip().lower() in ("none", ""):
             return None
         hint = next(a for a in args if a is not type(None))
+    wrong = InvalidSetting(f"{name} expects {_type_name(hint)}, got {raw!r}")
+    if hint is bool:
+        low = raw.strip().lower()
+        if low not in ("true", "false", "1", "0", "yes", "no"):
+            raise wrong
+        return low in ("true", "1", "yes")
     try:
-        if hint is bool:
-            low = raw.strip().lower()
-            if low not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValueError(raw)
-            return low in ("true", "1", "yes")
         if typing.get_origin(hint) is tuple:
             item = typing.get_args(hint)[0]
             return tuple(item(part) for part in raw.replace(" ", "").strip("[]()").split(",") if part)
         return hint(raw)
     except (TypeError, ValueError):
-        raise InvalidSetting(f"{name} expects {_type_name(hint)}, got {raw!r}") from None
+        raise wrong from None
 
 
 def _type_name(hint: Any) -> str:
