@@ -9,7 +9,7 @@ import pytest
 from dlcourse.errors import DataNotFound
 from dlcourse.report import build_report
 from dlcourse.suites import select
-from dlcourse.suites.registry import TASKS
+from dlcourse.suites.registry import TASKS, suite_title
 from dlcourse.suites.runner import run_task
 
 
@@ -84,7 +84,7 @@ def test_task_2_perceptron_pairs(suite_runs):
 
 
 def test_report_follows_the_brief(suite_runs):
-    md_path, html_path = build_report("bath-a2", suite_runs.parent)
+    md_path, html_path = build_report("bath-a2", suite_title("bath-a2"), select("bath-a2"), suite_runs.parent)
     md, html = md_path.read_text(), html_path.read_text()
     tasks = [t.name for t in select("bath-a2")]
     recorded = sum(

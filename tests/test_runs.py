@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from dlcourse import atomic
+from dlcourse.errors import InvalidInput
 from dlcourse.runs import Run
 from dlcourse.suites.registry import Task
 from dlcourse.suites.runner import run_task
@@ -42,6 +43,14 @@ def test_run_records_artifacts_in_order(tmp_path):
     assert (folder / "t.csv").read_text() == "a,b\n1,2.5\n"
     assert "| 1 | 2.5 |" in (folder / "t.md").read_text()
     assert (folder / "f.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_what_cannot_be_recorded_is_a_named_error(tmp_path):
+    run = Run(tmp_path, "suite", "1")
+    with pytest.raises(InvalidInput, match="table 't' has no rows"):
+        run.table("t", [])
+    with pytest.raises(InvalidInput, match="object is not JSON serialisable"):
+        atomic.write_json(tmp_path / "x.json", {"x": object()})
 
 
 def test_failed_task_keeps_previous_run(tmp_path):

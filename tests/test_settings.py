@@ -1,7 +1,11 @@
+import dataclasses
+
 import pytest
 
 from dlcourse.errors import InvalidSetting, UnknownName
+from dlcourse.suites import TASKS
 from dlcourse.suites.bath_a2.mlp import MlpSettings
+from dlcourse.suites.mixins import DataSize, Scheduled, SizedTestSet, Training
 
 
 def test_override_parses_by_type():
@@ -33,3 +37,17 @@ def test_settings_are_frozen_and_documented():
     with pytest.raises(AttributeError):
         s.epochs = 3
     assert all(help_text for _, _, help_text in MlpSettings.describe())
+
+
+def test_no_task_restates_a_shared_field():
+    """A task redeclares a mixin's field only to change its default, bounds or help; an exact copy is a
+    second declaration of the same thing."""
+    shared = {f.name: f for mixin in (Scheduled, DataSize) for f in dataclasses.fields(mixin)}
+    for task_id in TASKS:
+        cls = TASKS.get(task_id).settings_class
+        for klass in cls.__mro__:
+            for name in vars(klass).get("__annotations__", {}):
+                if name in shared and klass not in (Training, Scheduled, SizedTestSet, DataSize):
+                    field, mixin = klass.__dataclass_fields__[name], shared[name]
+                    same = field.default == mixin.default and dict(field.metadata) == dict(mixin.metadata)
+                    assert not same, f"{klass.__name__}.{name} ({task_id}) restates the mixin's field"

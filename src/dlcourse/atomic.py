@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from dlcourse.errors import InvalidInput
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -46,4 +48,4 @@ def _jsonable(obj: Any) -> Any:
         return obj.tolist()
     if isinstance(obj, Path):
         return str(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+    raise InvalidInput(f"{type(obj).__name__} is not JSON serialisable")

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dlcourse.errors import DlcourseError, InvalidSetting
+from dlcourse.errors import DataNotFound, DlcourseError, InvalidSetting
 
 app = typer.Typer(
     add_completion=False,
@@ -140,8 +140,13 @@ def report(
 ):
     """Write report.md and a self-contained report.html (and report.pdf) from a suite's latest runs."""
     from dlcourse.report import build_report
+    from dlcourse.suites import select
+    from dlcourse.suites.registry import suite_title
 
-    md, html = build_report(suite, runs_dir)
+    tasks = select(suite)
+    if "/" in suite:
+        raise DataNotFound(f"'dlcourse report' takes a suite name such as {tasks[0].suite!r}, not a task")
+    md, html = build_report(suite, suite_title(suite), tasks, runs_dir)
     out.print(f"wrote {md}\nwrote {html}")
     if pdf:
         from dlcourse.report.pdf import write_pdf
@@ -168,8 +173,6 @@ def data(data_dir: DataDir = None):
     """Show which datasets are found where, and the bundled samples."""
     from dlcourse.data import DATASETS, load
     from dlcourse.data.fetch import search_dirs
-    from dlcourse.data.registry import SAMPLE_NAMES
-    from dlcourse.errors import DataNotFound
 
     out.print("searched, in order: " + ", ".join(map(str, search_dirs(data_dir))))
     table = Table("dataset", "full data", "bundled sample", box=None)
@@ -178,7 +181,7 @@ def data(data_dir: DataDir = None):
             found = load(name, data_dir=data_dir, download=False, quiet=True).describe()
         except DataNotFound:
             found = "not found (downloads on first use when online)"
-        table.add_row(name, found, "yes" if name in SAMPLE_NAMES else "no")
+        table.add_row(name, found, "yes" if DATASETS.get(name).sample else "no")
     out.print(table)
 
 

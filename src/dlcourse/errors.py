@@ -24,6 +24,10 @@ class UnknownName(DlcourseError):
     """A task, dataset, model or setting name that no registry knows."""
 
 
+class InvalidName(DlcourseError):
+    """A name that cannot be registered: one the registry holds already, or not of the form it needs."""
+
+
 class InvalidSetting(DlcourseError):
     """A setting value of the wrong type or outside its allowed range."""
 

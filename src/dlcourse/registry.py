@@ -6,7 +6,7 @@ import fnmatch
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from dlcourse.errors import UnknownName
+from dlcourse.errors import InvalidName, UnknownName
 
 T = TypeVar("T")
 
@@ -20,7 +20,7 @@ class Registry(Generic[T]):
 
     def add(self, name: str, item: T) -> T:
         if name in self._items:
-            raise ValueError(f"{self.kind} {name!r} is registered twice")
+            raise InvalidName(f"{self.kind} {name!r} is registered twice")
         self._items[name] = item
         return item
 

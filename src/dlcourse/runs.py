@@ -31,7 +31,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from dlcourse import atomic
-from dlcourse.errors import RunFolderError
+from dlcourse.errors import InvalidInput, RunFolderError
 from dlcourse.train.history import History
 
 KEPT_ON_RESUME = ("checkpoints", "tensorboard")
@@ -68,7 +68,7 @@ class Run:
     def table(self, name: str, rows: list[dict[str, Any]], title: str = "") -> None:
         """A table written as `<name>.csv` and `<name>.md`."""
         if not rows:
-            raise ValueError(f"table {name!r} has no rows")
+            raise InvalidInput(f"table {name!r} has no rows")
         columns = list(rows[0])
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")

@@ -14,6 +14,7 @@ import dataclasses
 import math
 import types
 import typing
+from collections.abc import Collection
 from typing import Any
 
 from dlcourse.errors import InvalidSetting, UnknownName
@@ -28,7 +29,7 @@ def setting(
     min: Any = _NO_BOUND,
     max: Any = _NO_BOUND,
     gt: Any = _NO_BOUND,
-    choices: tuple[Any, ...] | None = None,
+    choices: Collection[Any] | None = None,
 ) -> Any:
     """A settings field with its meaning (and unit, and where in the brief it comes from), bounds and choices."""
     metadata = {"help": help, "min": min, "max": max, "gt": gt, "choices": choices}
@@ -89,18 +90,19 @@ def parse_value(name: str, raw: str, hint: Any) -> Any:
         if raw.strip().lower() in ("none", ""):
             return None
         hint = next(a for a in args if a is not type(None))
+    wrong = InvalidSetting(f"{name} expects {_type_name(hint)}, got {raw!r}")
+    if hint is bool:
+        low = raw.strip().lower()
+        if low not in ("true", "false", "1", "0", "yes", "no"):
+            raise wrong
+        return low in ("true", "1", "yes")
     try:
-        if hint is bool:
-            low = raw.strip().lower()
-            if low not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValueError(raw)
-            return low in ("true", "1", "yes")
         if typing.get_origin(hint) is tuple:
             item = typing.get_args(hint)[0]
             return tuple(item(part) for part in raw.replace(" ", "").strip("[]()").split(",") if part)
         return hint(raw)
     except (TypeError, ValueError):
-        raise InvalidSetting(f"{name} expects {_type_name(hint)}, got {raw!r}") from None
+        raise wrong from None
 
 
 def _type_name(hint: Any) -> str:

@@ -6,6 +6,7 @@ from torch import nn
 from dlcourse.analysis.batchnorm import batch_statistic_error, channel_moments
 from dlcourse.analysis.confusion import confusion, most_confused
 from dlcourse.analysis.difficulty import between_within_ratio, nearest_mean_accuracy
+from dlcourse.errors import InvalidSetting
 
 
 class Fixed(nn.Module):
@@ -53,7 +54,7 @@ def test_batch_statistics_get_noisier_as_batches_shrink():
     errors = [batch_statistic_error(moments, b, torch.Generator().manual_seed(0))[0] for b in (4, 16, 64, 256)]
     assert errors == sorted(errors, reverse=True)
     assert errors[0] / errors[2] == pytest.approx(4, rel=0.3)  # ~ 1 / sqrt(batch size)
-    with pytest.raises(ValueError, match="no batch"):
+    with pytest.raises(InvalidSetting, match="no batch"):
         batch_statistic_error(moments[:10], 16, torch.Generator())
 
 

@@ -11,7 +11,7 @@ from dlcourse.analysis.timing import inference_seconds
 from dlcourse.data import load_sample, scale_unit
 from dlcourse.device import seed_everything
 from dlcourse.models import cnn
-from dlcourse.plots import image_grid
+from dlcourse.plots.images import image_grid
 from dlcourse.train import TrainConfig, fit
 
 

@@ -1,12 +1,14 @@
 import gzip
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from dlcourse.data import fetch, load, load_sample
+import dlcourse.data
+from dlcourse.data import DATASETS, fetch, load, load_sample
 from dlcourse.data.dataset import Dataset
-from dlcourse.data.registry import IDX_FILES
+from dlcourse.data.registry import IDX_FILES, sample_names
 from dlcourse.errors import ChecksumMismatch, DataNotFound, UnknownName
 from tests.data.test_formats import idx_bytes
 
@@ -70,8 +72,14 @@ def test_missing_data_dir_is_an_error(tmp_path):
 def test_unknown_dataset_lists_known():
     with pytest.raises(UnknownName, match="mnist"):
         load("imagenet")
-    with pytest.raises(DataNotFound):
+    with pytest.raises(DataNotFound, match="known samples: mnist, fashion-mnist, cifar10"):
         load_sample("stl10")
+
+
+def test_every_bundled_sample_is_named_by_its_dataset():
+    shipped = {p.name for p in (Path(dlcourse.data.__file__).parent / "samples").glob("*.npz")}
+    assert sample_names() == ["mnist", "fashion-mnist", "cifar10"]
+    assert {DATASETS.get(name).sample for name in sample_names()} == shipped
 
 
 def test_cifar10_sample_decodes_its_jpegs():

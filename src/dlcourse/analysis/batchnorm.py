@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from dlcourse.errors import InvalidSetting
+
 
 @torch.no_grad()
 def channel_moments(features: torch.Tensor) -> torch.Tensor:
@@ -22,7 +24,7 @@ def batch_statistic_error(moments: torch.Tensor, batch_size: int, generator: tor
     averaged over channels. A remainder of fewer than `batch_size` images is left out."""
     n = len(moments) - len(moments) % batch_size
     if n == 0:
-        raise ValueError(f"{len(moments)} images make no batch of {batch_size}")
+        raise InvalidSetting(f"{len(moments)} images make no batch of {batch_size}")
     mean, square = moments[:, 0].mean(0), moments[:, 1].mean(0)
     var = square - mean**2
     order = torch.randperm(len(moments), generator=generator)[:n]

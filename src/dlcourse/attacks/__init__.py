@@ -4,16 +4,11 @@ Attacks are registered by name: `ATTACKS.get("pgd")(eps=0.0313, steps=20, step_s
 """
 
 from dlcourse.attacks.adversarial import adversarial_batches
-from dlcourse.attacks.base import Attack
+from dlcourse.attacks.base import ATTACKS, Attack
 from dlcourse.attacks.callbacks import RobustAccuracy
 from dlcourse.attacks.evaluate import robust_accuracy
 from dlcourse.attacks.fgsm import FGSM
 from dlcourse.attacks.mim import MIM
 from dlcourse.attacks.pgd import PGD
-from dlcourse.registry import Registry
-
-ATTACKS: Registry[type[Attack]] = Registry("attack")
-for _cls in (FGSM, PGD, MIM):
-    ATTACKS.add(_cls.name.lower(), _cls)
 
 __all__ = ["ATTACKS", "FGSM", "MIM", "PGD", "Attack", "RobustAccuracy", "adversarial_batches", "robust_accuracy"]

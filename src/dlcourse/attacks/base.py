@@ -9,6 +9,7 @@ from torch import nn
 
 from dlcourse.device import autocast_for
 from dlcourse.errors import InvalidSetting
+from dlcourse.registry import Registry
 
 
 class Attack:
@@ -54,3 +55,7 @@ class Attack:
     def project(self, x_adv: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """Back into the eps-ball around x, then into [0, 1]."""
         return torch.clamp(x + torch.clamp(x_adv - x, -self.eps, self.eps), 0.0, 1.0)
+
+
+# Each attack's module registers its class: `@ATTACKS.register("pgd")`.
+ATTACKS: Registry[type[Attack]] = Registry("attack")

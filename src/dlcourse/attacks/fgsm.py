@@ -5,9 +5,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlcourse.attacks.base import Attack
+from dlcourse.attacks.base import ATTACKS, Attack
 
 
+@ATTACKS.register("fgsm")
 class FGSM(Attack):
     """One step of size eps along the sign of the input gradient: x' = clip₀¹(x + eps · sign(∇ₓ L)). L∞."""
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlcourse.attacks.base import Attack
+from dlcourse.attacks.base import ATTACKS, Attack
 from dlcourse.errors import InvalidSetting
 
 
+@ATTACKS.register("mim")
 class MIM(Attack):
     """PGD whose step follows the sign of an accumulated gradient g ← μ g + ∇ₓL / ||∇ₓL||₁ (per image), which
     keeps the direction steadier from step to step. L∞, projected into the eps-ball and [0, 1] each step.

@@ -6,10 +6,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlcourse.attacks.base import Attack
+from dlcourse.attacks.base import ATTACKS, Attack
 from dlcourse.errors import InvalidSetting
 
 
+@ATTACKS.register("pgd")
 class PGD(Attack):
     """`steps` signed-gradient steps of size `step_size`, each projected back into the L∞ eps-ball and [0, 1].
 

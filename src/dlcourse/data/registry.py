@@ -29,9 +29,20 @@ class DatasetSpec:
     remote: tuple[fetch.RemoteFile, ...] = ()
     licence: str = ""
     image_shape: tuple[int, ...] = (28, 28)  # one image: H x W (grayscale) or H x W x C
+    sample: str | None = None  # the file in samples/ with a small real subset, where the package ships one
 
 
 DATASETS: Registry[DatasetSpec] = Registry("dataset")
+
+
+def _register(spec: DatasetSpec) -> DatasetSpec:
+    return DATASETS.add(spec.name, spec)
+
+
+def sample_names() -> list[str]:
+    """The datasets with a subset bundled in the package."""
+    return [name for name in DATASETS if DATASETS.get(name).sample is not None]
+
 
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
@@ -120,8 +131,7 @@ _MNIST_MIRRORS = (
 )
 _FASHION_MIRRORS = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",)
 
-DATASETS.add(
-    "mnist",
+_register(
     DatasetSpec(
         name="mnist",
         classes=tuple(str(d) for d in range(10)),
@@ -152,11 +162,11 @@ DATASETS.add(
             ),
         ),
         licence="MNIST, Y. LeCun, C. Cortes and C. J. C. Burges; commonly listed as CC BY-SA 3.0.",
+        sample="mnist.npz",
     ),
 )
 
-DATASETS.add(
-    "fashion-mnist",
+_register(
     DatasetSpec(
         name="fashion-mnist",
         classes=(
@@ -202,11 +212,11 @@ DATASETS.add(
             ),
         ),
         licence="Fashion-MNIST, MIT licence, (c) 2017 Zalando SE.",
+        sample="fashion-mnist.npz",
     ),
 )
 
-DATASETS.add(
-    "cifar10",
+_register(
     DatasetSpec(
         name="cifar10",
         image_shape=(32, 32, 3),
@@ -221,6 +231,7 @@ DATASETS.add(
             ),
         ),
         licence="CIFAR-10, A. Krizhevsky, V. Nair and G. Hinton (2009); distributed freely for research.",
+        sample="cifar10_jpeg.npz",
     ),
 )
 
@@ -242,8 +253,7 @@ def _find_stl10(folder: Path):
     return None
 
 
-DATASETS.add(
-    "stl10",
+_register(
     DatasetSpec(
         name="stl10",
         image_shape=(96, 96, 3),
@@ -288,8 +298,7 @@ def _find_emnist_letters(folder: Path):
     return None
 
 
-DATASETS.add(
-    "emnist-letters",
+_register(
     DatasetSpec(
         name="emnist-letters",
         classes=tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),  # each class holds the upper- and lower-case letter
@@ -303,8 +312,6 @@ DATASETS.add(
         licence="EMNIST, G. Cohen, S. Afshar, J. Tapson and A. van Schaik (2017), from NIST Special Database 19.",
     ),
 )
-
-SAMPLE_NAMES = {"mnist": "mnist.npz", "fashion-mnist": "fashion-mnist.npz", "cifar10": "cifar10_jpeg.npz"}
 
 
 def load(
@@ -350,9 +357,9 @@ def _dataset(spec: DatasetSpec, arrays: formats.Splits, path: Path, notes: tuple
 def load_sample(spec: DatasetSpec | str) -> Dataset:
     """The real class-balanced subset shipped in the package (no disk search, no network)."""
     spec = DATASETS.get(spec) if isinstance(spec, str) else spec
-    if spec.name not in SAMPLE_NAMES:
-        raise DataNotFound(f"{spec.name} ships no sample; known samples: {', '.join(SAMPLE_NAMES)}")
-    ref = resources.files("dlcourse.data") / "samples" / SAMPLE_NAMES[spec.name]
+    if spec.sample is None:
+        raise DataNotFound(f"{spec.name} ships no sample; known samples: {', '.join(sample_names())}")
+    ref = resources.files("dlcourse.data") / "samples" / spec.sample
     with resources.as_file(ref) as path:
         arrays = _decoded_jpeg_sample(str(path)) if spec.name == "cifar10" else formats.read_npz(path)
         ds = _dataset(spec, arrays, path, ())

@@ -12,15 +12,16 @@ from pathlib import Path
 import numpy as np
 
 from dlcourse.atomic import write_bytes
-from dlcourse.data.registry import SAMPLE_NAMES, load
+from dlcourse.data.registry import DATASETS, load, sample_names
 
 TRAIN_PER_CLASS = 500
 TEST_PER_CLASS = 100
 
 
 def write_sample(name: str, data_dir: Path, out_dir: Path, seed: int = 0) -> Path:
+    out = out_dir / DATASETS.get(name).sample
     if name == "cifar10":
-        return write_cifar10_sample(data_dir / "cifar10_jpeg.npz", out_dir / SAMPLE_NAMES[name], seed)
+        return write_cifar10_sample(data_dir / "cifar10_jpeg.npz", out, seed)
     ds = load(name, data_dir=data_dir, download=False)
     sub = ds.balanced_subset(TRAIN_PER_CLASS * ds.num_classes, TEST_PER_CLASS * ds.num_classes, seed=seed)
     buf = io.BytesIO()
@@ -31,7 +32,7 @@ def write_sample(name: str, data_dir: Path, out_dir: Path, seed: int = 0) -> Pat
         x_test=sub.x_test,
         y_test=sub.y_test.astype(np.uint8),
     )
-    return write_bytes(out_dir / SAMPLE_NAMES[name], buf.getvalue())
+    return write_bytes(out, buf.getvalue())
 
 
 def write_cifar10_sample(source: Path, out: Path, seed: int = 0) -> Path:
@@ -59,7 +60,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True, help="folder holding the full datasets")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "samples", help="default: the package")
     args = parser.parse_args()
-    for name in SAMPLE_NAMES:
+    for name in sample_names():
         path = write_sample(name, args.data_dir, args.out)
         print(f"{path} {path.stat().st_size:,} bytes")
 

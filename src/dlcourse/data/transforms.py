@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlcourse.errors import InvalidInput
+
 
 def scale_unit(x: np.ndarray) -> np.ndarray:
     """uint8 pixels to float32 in [0, 1]: the brief's `x / 255` (bath-a2 tasks 3 and 4)."""
@@ -25,7 +27,7 @@ def unflatten(x: np.ndarray, shape: tuple[int, ...] | None = None) -> np.ndarray
     if shape is None:
         edge = round(float(np.sqrt(x.shape[1])))
         if edge * edge != x.shape[1]:
-            raise ValueError(f"{x.shape[1]} features are not a square image; give the shape")
+            raise InvalidInput(f"{x.shape[1]} features are not a square image; give the shape")
         shape = (edge, edge)
     return x.reshape(len(x), *shape)
 

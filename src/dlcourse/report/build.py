@@ -1,46 +1,33 @@
-"""Reads the run folders of a suite, in the brief's task order, into sections for the renderers."""
+"""Reads the run folders of a suite, in the order given (the brief's task order), into sections for the renderers."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from dlcourse import atomic
 from dlcourse.errors import DataNotFound
 from dlcourse.report import render
+from dlcourse.report.section import ReportedTask, Section
 from dlcourse.runs import load_json
-from dlcourse.suites import select
-from dlcourse.suites.registry import SUITE_TITLES, Task
 
 
-@dataclass
-class Section:
-    task: Task
-    folder: Path
-    provenance: dict[str, Any]
-    metrics: dict[str, Any]
-    entries: list[dict[str, Any]] = field(default_factory=list)  # the manifest, with tables' rows loaded
-
-
-def build_report(suite: str, runs_root: str | Path = "runs") -> tuple[Path, Path]:
-    """Write `<runs_root>/<suite>/report.md` and `report.html`; returns both paths."""
-    tasks = select(suite)
-    if len({t.suite for t in tasks}) != 1 or "/" in suite:
-        raise DataNotFound(f"'dlcourse report' takes a suite name such as {tasks[0].suite!r}, not a task")
+def build_report(
+    suite: str, title: str, tasks: Sequence[ReportedTask], runs_root: str | Path = "runs"
+) -> tuple[Path, Path]:
+    """Write `<runs_root>/<suite>/report.md` and `report.html` with a section per finished task; returns both paths."""
     root = Path(runs_root) / suite
     sections = [s for t in tasks if (s := _load_section(root / t.name, t)) is not None]
     if not sections:
         raise DataNotFound(f"no finished runs of {suite} in {root}; run 'dlcourse run {suite}' first")
     missing = [t.id for t in tasks if t.id not in {s.task.id for s in sections}]
-    title = SUITE_TITLES.get(suite, suite)
     md = atomic.write_text(root / "report.md", render.markdown(title, sections, missing))
     html = atomic.write_text(root / "report.html", render.html(title, sections, missing))
     return md, html
 
 
-def _load_section(folder: Path, task: Task) -> Section | None:
+def _load_section(folder: Path, task: ReportedTask) -> Section | None:
     provenance = load_json(folder / "provenance.json")
     if provenance is None or "finished" not in provenance:
         return None

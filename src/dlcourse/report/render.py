@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import base64
 import html as html_lib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dlcourse.report.print_css import print_css
+from dlcourse.report.section import Section
 from dlcourse.runs import format_cell
-
-if TYPE_CHECKING:
-    from dlcourse.report.build import Section
 
 
 def format_metric(name: str, value: Any) -> str:

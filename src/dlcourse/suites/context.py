@@ -14,12 +14,13 @@ import torch
 from torch import nn
 
 from dlcourse import data
+from dlcourse.console import console
 from dlcourse.data.dataset import Dataset
 from dlcourse.errors import DataNotFound
 from dlcourse.runs import Run, load_json
 from dlcourse.settings import Settings
 from dlcourse.train import History, TrainConfig, fit
-from dlcourse.train.progress import ProgressBar, console, format_duration
+from dlcourse.train.progress import ProgressBar, format_duration
 from dlcourse.train.tensorboard import TensorBoardLogger, tensorboard_available
 
 

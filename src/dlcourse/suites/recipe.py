@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlcourse.models import parameter_counts
-from dlcourse.plots import learning_curves
+from dlcourse.plots.curves import learning_curves
 from dlcourse.suites.context import TaskContext
 from dlcourse.train import ACCURACY, History, Metrics, TrainConfig, evaluate
 from dlcourse.train.steps import LossFn

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dlcourse.errors import UnknownName
+from dlcourse.errors import InvalidName, UnknownName
 from dlcourse.registry import Registry
 from dlcourse.settings import Settings
 
@@ -49,10 +49,15 @@ def describe_suite(suite: str, title: str) -> None:
     SUITE_TITLES[suite] = title
 
 
+def suite_title(suite: str) -> str:
+    """The title a suite's report carries (its name where none was given)."""
+    return SUITE_TITLES.get(suite, suite)
+
+
 def task(task_id: str, title: str, brief: Settings, quick: Settings, best: Settings | None = None):
     """Register `fn(ctx)` as a task: `@task("bath-a2/3.1", "MLP on MNIST", brief=..., quick=...)`."""
     if "/" not in task_id:
-        raise ValueError(f"a task id is '<suite>/<task>', got {task_id!r}")
+        raise InvalidName(f"a task id is '<suite>/<task>', got {task_id!r}")
 
     def register(fn: Callable) -> Callable:
         profiles = {"brief": brief, "quick": quick} | ({"best": best} if best is not None else {})

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 import dlcourse
+from dlcourse.console import console
 from dlcourse.device import (
     PRECISIONS,
     describe_device,
@@ -26,7 +27,6 @@ from dlcourse.errors import UnknownName
 from dlcourse.runs import Run, load_json
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import Task
-from dlcourse.train.progress import console
 
 
 def settings_for(task: Task, profile: str, overrides: dict[str, Any]) -> tuple[Any, str]:

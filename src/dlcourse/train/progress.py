@@ -3,10 +3,9 @@ that ends with the time left for the remaining epochs."""
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-console = Console(stderr=True)
+from dlcourse.console import console
 
 
 class ProgressBar:

@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import torch
 
-from dlcourse.errors import UnknownName
+from dlcourse.registry import Registry
 
-SCHEDULES = ("constant", "cosine", "triangle")
+# A schedule maps (base rate, 0-based step, total steps) to the step's rate.
+SCHEDULES: Registry[Callable[[float, int, int], float]] = Registry("lr schedule")
 
 # airbench94's piecewise-linear schedule: from 0.2 x lr up to lr over the first 23% of the steps, then down to
 # 0.07 x lr at the last step. The short warm-up lets batch norm settle before the large rates.
 TRIANGLE = ((0.0, 0.23, 1.0), (0.2, 1.0, 0.07))
 
 
+@SCHEDULES.register("constant")
+def _constant(base_lr: float, step: int, total_steps: int) -> float:
+    return base_lr
+
+
+@SCHEDULES.register("cosine")
+def _cosine(base_lr: float, step: int, total_steps: int) -> float:
+    """From `base_lr` down towards 0 along half a cosine."""
+    return base_lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
+
+
+@SCHEDULES.register("triangle")
+def _triangle(base_lr: float, step: int, total_steps: int) -> float:
+    """See TRIANGLE."""
+    return base_lr * float(np.interp(step / total_steps, *TRIANGLE))
+
+
 def lr_at(schedule: str, base_lr: float, step: int, total_steps: int) -> float:
-    """The rate for 0-based `step` of `total_steps`: constant, a cosine from `base_lr` down towards 0, or
-    the triangle (see TRIANGLE)."""
-    if schedule == "constant":
-        return base_lr
-    if schedule == "cosine":
-        return base_lr * 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
-    if schedule == "triangle":
-        return base_lr * float(np.interp(step / total_steps, *TRIANGLE))
-    raise UnknownName(f"unknown lr schedule {schedule!r}; known: {', '.join(SCHEDULES)}")
+    """The rate for 0-based `step` of `total_steps` under the schedule named `schedule` (one of SCHEDULES)."""
+    return SCHEDULES.get(schedule)(base_lr, step, total_steps)
 
 
 def set_lr(group: dict[str, Any], lr: float) -> None:

@@ -6,28 +6,20 @@ from dataclasses import dataclass
 
 from dlcourse.data import channels_first, scale_unit
 from dlcourse.models import cnn
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize, Scheduled
 from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
-from dlcourse.train.schedule import SCHEDULES
 
 
 @dataclass(frozen=True)
-class CnnSettings(Settings):
+class CnnSettings(DataSize, Scheduled):
     filters: tuple[int, ...] = setting((32, 64, 128), "conv filters per layer (brief 4.1)")
     kernel_size: int = setting(4, "square kernel edge (brief: 4x4)", min=1)
     strides: tuple[int, ...] = setting((1, 2, 2), "stride per conv layer (brief: 1, then 2, 2)")
     epochs: int = setting(10, "passes over the training set (our choice: the curve has flattened by then)", min=1)
     batch_size: int = setting(64, "images per Adam step (our choice)", min=1)
-    lr: float = setting(1e-3, "Adam learning rate (our choice: Adam's default)", gt=0)
-    lr_schedule: str = setting(
-        "cosine",
-        "constant, or cosine: the rate decays from lr to 0 over training (our choice; see the report)",
-        choices=SCHEDULES,
-    )
-    train_size: int | None = setting(None, "class-balanced training images to use; none = all 60,000", min=10)
-    test_size: int | None = setting(None, "class-balanced test images to use; none = all 10,000", min=10)
 
 
 @task(

@@ -15,41 +15,38 @@ import torch
 from dlcourse.analysis.timing import inference_seconds
 from dlcourse.data import channels_first, flatten, scale_unit
 from dlcourse.models import cnn, mlp
-from dlcourse.plots import accuracy_vs_parameters, learning_curves
+from dlcourse.plots.curves import accuracy_vs_parameters, learning_curves
 from dlcourse.runs import load_checkpoint, load_json
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize, Scheduled
 from dlcourse.suites.recipe import train_and_score
 from dlcourse.suites.registry import task
-from dlcourse.train.schedule import SCHEDULES
 
 INFERENCE_BATCH = 1000  # the same batch size for every model's inference timing
 
 
 @dataclass(frozen=True)
-class MlpDepthSettings(Settings):
+class DepthSettings(DataSize, Scheduled):
+    """What both depth studies share; each trains with its base network's batch size."""
+
+    epochs: int = setting(5, "passes over the training set, the same for every model", min=1)
+
+
+@dataclass(frozen=True)
+class MlpDepthSettings(DepthSettings):
     hidden_layers: tuple[int, ...] = setting(
         (3, 4, 5, 7), "hidden-layer counts of the deeper MLPs (brief: e.g. 3, 4, 5, 7)"
     )
     width: int = setting(
         512, "neurons per hidden layer of the deeper MLPs (our choice: keeps 7 layers under 2M parameters)", min=1
     )
-    epochs: int = setting(5, "passes over the training set, the same for every model", min=1)
     batch_size: int = setting(50, "images per Adam step (as 3.1)", min=1)
-    lr: float = setting(1e-3, "Adam learning rate (as 3.1)", gt=0)
-    lr_schedule: str = setting("cosine", "constant or cosine (as 3.1)", choices=SCHEDULES)
-    train_size: int | None = setting(None, "class-balanced training images; none = all 60,000", min=10)
-    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
 
 
 @dataclass(frozen=True)
-class CnnDepthSettings(Settings):
-    epochs: int = setting(5, "passes over the training set, the same for every model", min=1)
+class CnnDepthSettings(DepthSettings):
     batch_size: int = setting(64, "images per Adam step (as 4.1)", min=1)
-    lr: float = setting(1e-3, "Adam learning rate (as 4.1)", gt=0)
-    lr_schedule: str = setting("cosine", "constant or cosine (as 4.1)", choices=SCHEDULES)
-    train_size: int | None = setting(None, "class-balanced training images; none = all 60,000", min=10)
-    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
 
 
 # The 4.2 variants: (filters, strides), 4x4 kernels as in 4.1. Narrower, wider, shallower and deeper

@@ -6,27 +6,20 @@ from dataclasses import dataclass
 
 from dlcourse.data import flatten, scale_unit
 from dlcourse.models import ACTIVATIONS, mlp
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize, Scheduled
 from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
-from dlcourse.train.schedule import SCHEDULES
 
 
 @dataclass(frozen=True)
-class MlpSettings(Settings):
+class MlpSettings(DataSize, Scheduled):
     sizes: tuple[int, ...] = setting((784, 1000, 1000, 10), "layer widths, input to output (brief 3.1)")
     activation: str = setting("relu", "hidden-layer activation (brief: ReLU)", choices=tuple(ACTIVATIONS))
     epochs: int = setting(10, "passes over the training set (brief: e.g. 10)", min=1)
     batch_size: int = setting(50, "images per Adam step (brief: e.g. 50)", min=1)
     lr: float = setting(1e-3, "Adam learning rate (brief: e.g. 0.001)", gt=0)
-    lr_schedule: str = setting(
-        "cosine",
-        "constant, or cosine: the rate decays from lr to 0 over training (our choice; see the report)",
-        choices=SCHEDULES,
-    )
-    train_size: int | None = setting(None, "class-balanced training images to use; none = all 60,000", min=10)
-    test_size: int | None = setting(None, "class-balanced test images to use; none = all 10,000", min=10)
 
 
 @task(

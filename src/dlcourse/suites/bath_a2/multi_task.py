@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from dlcourse.plots import learning_curves
-from dlcourse.plots_multitask import accuracy_vs_task_weight
+from dlcourse.plots.curves import learning_curves
+from dlcourse.plots.multitask import accuracy_vs_task_weight
 from dlcourse.runs import load_json
 from dlcourse.suites.bath_a2.task6 import (
     CLASSES,

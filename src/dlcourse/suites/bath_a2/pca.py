@@ -11,15 +11,16 @@ from sklearn.svm import LinearSVC
 
 from dlcourse.analysis import Separability, class_spread, fit_pca, pairwise_separability, project
 from dlcourse.data import flatten, scale_symmetric
-from dlcourse.plots_embedding import embedding_scatter, scree
-from dlcourse.plots_pairs import pair_heatmaps, weight_grid
-from dlcourse.settings import Settings, setting
+from dlcourse.plots.embedding import embedding_scatter, scree
+from dlcourse.plots.pairs import pair_heatmaps, weight_grid
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize
 from dlcourse.suites.registry import task
 
 
 @dataclass(frozen=True)
-class PcaSettings(Settings):
+class PcaSettings(DataSize):
     components: int = setting(
         50, "principal components fitted and shown in the scree plot; the embedding uses 2", min=2
     )
@@ -30,8 +31,6 @@ class PcaSettings(Settings):
         1000, "training images per class for the 784-D pairwise SVMs (class-balanced); none = all", min=1
     )
     threshold: float = setting(0.99, "test accuracy from which a pair counts as (nearly) linearly separable", gt=0)
-    train_size: int | None = setting(None, "class-balanced training images to use; none = all 60,000", min=10)
-    test_size: int | None = setting(None, "class-balanced test images to use; none = all 10,000", min=10)
 
 
 @task(

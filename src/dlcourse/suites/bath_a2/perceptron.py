@@ -11,25 +11,24 @@ import numpy as np
 from dlcourse.data import flatten, scale_symmetric
 from dlcourse.data.dataset import Dataset
 from dlcourse.perceptron import optimize, predict
-from dlcourse.plots_pairs import error_curves, pair_heatmaps, weight_grid, weight_image
+from dlcourse.plots.pairs import error_curves, pair_heatmaps, weight_grid, weight_image
 from dlcourse.runs import load_json
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize
 from dlcourse.suites.registry import task
 
 FIVE_PAIRS = ((0, 1), (2, 3), (4, 5), (6, 7), (8, 9))  # the FAQ's pairs for the brief's table
 
 
 @dataclass(frozen=True)
-class PerceptronSettings(Settings):
+class PerceptronSettings(DataSize):
     learn_rate: float = setting(0.1, "perceptron learning rate (brief: 0.1)", gt=0)
     max_iter: int = setting(1000, "the loop runs while iter <= max_iter (brief: 1000)", min=0)
     tol: float = setting(1e-3, "training error at which the loop stops (brief: 1e-3)", min=0)
     batch_size: int = setting(128, "training points per iteration (our choice; see dlcourse.perceptron)", min=1)
     all_pairs: bool = setting(True, "also train all 45 digit pairs (FAQ), not only the brief's five")
     seeds: int = setting(3, "seeds behind the five-pair table's mean and standard deviation", min=1)
-    train_size: int | None = setting(None, "class-balanced training images to use; none = all 60,000", min=10)
-    test_size: int | None = setting(None, "class-balanced test images to use; none = all 10,000", min=10)
 
 
 @dataclass(frozen=True)

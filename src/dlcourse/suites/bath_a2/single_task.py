@@ -8,7 +8,7 @@ import numpy as np
 
 from dlcourse.data.labels import FASHION_GROUPS
 from dlcourse.data.splits import validation_split
-from dlcourse.plots import learning_curves
+from dlcourse.plots.curves import learning_curves
 from dlcourse.suites.bath_a2.task6 import (
     CLASSES,
     QUICK,

@@ -17,8 +17,9 @@ from dlcourse.data import channels_first, scale_unit
 from dlcourse.data.dataset import Dataset
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import cnn, multitask, parameter_counts
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize, Scheduled
 from dlcourse.suites.recipe import train_and_score
 from dlcourse.train import per_head_accuracy
 from dlcourse.train.losses import weighted_task_loss
@@ -29,7 +30,7 @@ CLASSES = {"item": 10, "group": len(FASHION_GROUPS)}
 
 
 @dataclass(frozen=True)
-class Task6Settings(Settings):
+class Task6Settings(DataSize, Scheduled):
     filters: tuple[int, ...] = setting((32, 64, 128), "conv filters, 3x3 'same', 2x2 max pooling after the first two")
     shared_dense: int = setting(
         3136, "the dense layer after flatten (brief: 3136; shared in 6.2; quick: 256, for a CPU)", min=1
@@ -41,8 +42,6 @@ class Task6Settings(Settings):
     lr_schedule: str = setting(
         "cosine", "cosine (decays to 0 over the run) or constant (the brief's plain Adam)", choices=SCHEDULES
     )
-    train_size: int | None = setting(None, "class-balanced training images; none = all 60,000", min=10)
-    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
 
 
 # The quick profile of 6.1 and 6.2: narrower dense layers, 2,000 images, the brief's constant Adam rate.

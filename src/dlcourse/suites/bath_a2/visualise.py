@@ -14,15 +14,16 @@ from dlcourse.analysis.filters import conv_layers, kernel_mosaic, mean_kernels
 from dlcourse.data import scale_unit
 from dlcourse.errors import DataNotFound
 from dlcourse.models import cnn
-from dlcourse.plots import image_grid, mosaic
+from dlcourse.plots.images import image_grid, mosaic
 from dlcourse.runs import load_checkpoint
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import SizedTestSet
 from dlcourse.suites.registry import task
 
 
 @dataclass(frozen=True)
-class VisualiseSettings(Settings):
+class VisualiseSettings(SizedTestSet):
     digits: tuple[int, ...] = setting((2, 9), "classes whose activations and dreams are shown (brief: 2 and 9)")
     dream_steps: int = setting(60, "gradient-ascent steps per octave", min=1)
     dream_lr: float = setting(0.05, "Adam step size on the pixels", gt=0)
@@ -31,7 +32,6 @@ class VisualiseSettings(Settings):
     layer_anchor: float = setting(
         3.0, "L2 pull towards the input in layer dreams (lower values saturate the image with ink)", min=0
     )
-    test_size: int | None = setting(None, "test images to load; none = all", min=10)
 
 
 def _trained_cnn(ctx: TaskContext) -> torch.nn.Module:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlcourse.errors import InvalidSetting
-from dlcourse.plots import descent_paths
+from dlcourse.plots.theory import descent_paths
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task

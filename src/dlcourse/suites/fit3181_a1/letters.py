@@ -14,9 +14,10 @@ from dlcourse.data import DATASETS, flatten, scale_unit
 from dlcourse.data.dataset import Dataset
 from dlcourse.data.splits import validation_split
 from dlcourse.errors import DataNotFound
-from dlcourse.plots import labelled_images
-from dlcourse.settings import Settings, setting
+from dlcourse.plots.images import labelled_images
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize
 from dlcourse.suites.registry import task
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -67,11 +68,15 @@ def output_note(ds: Dataset) -> str:
 
 
 @dataclass(frozen=True)
-class LettersDataSettings(Settings):
+class LettersSplit(DataSize):
+    """What `prepare` reads: how many letters, and the validation share."""
+
     val_fraction: float = setting(0.1, "share of the training data held out for validation (brief 2.2: 10%)", gt=0)
+
+
+@dataclass(frozen=True)
+class LettersDataSettings(LettersSplit):
     shown: int = setting(36, "random training images in the grid (brief 2.3: 36, as 6x6)", min=1)
-    train_size: int | None = setting(None, "class-balanced training images to use; none = all", min=10)
-    test_size: int | None = setting(None, "class-balanced test images to use; none = all", min=10)
 
 
 @task(

@@ -13,9 +13,10 @@ from typing import Any
 import torch
 
 from dlcourse.models import ACTIVATIONS, mlp
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
-from dlcourse.suites.fit3181_a1.letters import Prepared, output_note, prepare
+from dlcourse.suites.fit3181_a1.letters import LettersSplit, Prepared, output_note, prepare
+from dlcourse.suites.mixins import Training
 from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
 from dlcourse.train import evaluate
@@ -23,15 +24,17 @@ from dlcourse.train.losses import label_smoothing_loss
 
 
 @dataclass(frozen=True)
-class FfnSettings(Settings):
-    hidden: tuple[int, ...] = setting((20, 40), "hidden-layer widths (brief 2.4: 784 → 20 → 40 → softmax)")
-    activation: str = setting("relu", "hidden-layer activation (brief 2.4: ReLU)", choices=tuple(ACTIVATIONS))
+class LettersTraining(LettersSplit, Training):
+    """How every letters network is trained: the brief's epochs, and Adam, which the brief leaves to us."""
+
     epochs: int = setting(20, "passes over the training set (brief: at least 20)", min=1)
     batch_size: int = setting(64, "images per Adam step (our choice; the brief leaves the optimiser open)", min=1)
-    lr: float = setting(1e-3, "Adam learning rate (our choice)", gt=0)
-    val_fraction: float = setting(0.1, "share of the training data held out for validation (brief 2.2)", gt=0)
-    train_size: int | None = setting(None, "class-balanced training images to use; none = all", min=10)
-    test_size: int | None = setting(None, "class-balanced test images to use; none = all", min=10)
+
+
+@dataclass(frozen=True)
+class FfnSettings(LettersTraining):
+    hidden: tuple[int, ...] = setting((20, 40), "hidden-layer widths (brief 2.4: 784 → 20 → 40 → softmax)")
+    activation: str = setting("relu", "hidden-layer activation (brief 2.4: ReLU)", choices=tuple(ACTIVATIONS))
 
 
 @task(
@@ -59,18 +62,12 @@ def grid(n1: tuple[int, ...], n2: tuple[int, ...], activations: tuple[str, ...])
 
 
 @dataclass(frozen=True)
-class GridSettings(Settings):
+class GridSettings(LettersTraining):
     n1: tuple[int, ...] = setting((20, 40), "first hidden layer widths (brief 2.5)")
     n2: tuple[int, ...] = setting((20, 40), "second hidden layer widths (brief 2.5)")
     activations: tuple[str, ...] = setting(("sigmoid", "tanh", "relu"), "activations to try (brief 2.5)")
     alphas: tuple[float, ...] = setting((0.1, 0.15, 0.2), "label smoothing values (brief 2.6), compared with 0")
     smoothing_seeds: int = setting(3, "seeds per α in 2.6, reported as mean ± std", min=1)
-    epochs: int = setting(20, "passes over the training set per model", min=1)
-    batch_size: int = setting(64, "images per Adam step (our choice)", min=1)
-    lr: float = setting(1e-3, "Adam learning rate (our choice)", gt=0)
-    val_fraction: float = setting(0.1, "share of the training data held out for validation (brief 2.2)", gt=0)
-    train_size: int | None = setting(None, "class-balanced training images to use; none = all", min=10)
-    test_size: int | None = setting(None, "class-balanced test images to use; none = all", min=10)
 
 
 @task(

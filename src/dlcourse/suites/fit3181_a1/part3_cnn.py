@@ -10,7 +10,7 @@ from typing import Any
 import torch
 
 from dlcourse.models import parameter_counts
-from dlcourse.plots import learning_curves
+from dlcourse.plots.curves import learning_curves
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.fit3181_a1.part3_common import (

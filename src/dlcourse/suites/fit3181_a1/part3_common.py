@@ -22,9 +22,10 @@ from dlcourse.data.splits import validation_split
 from dlcourse.errors import DataNotFound
 from dlcourse.models import image_classifier, parameter_counts
 from dlcourse.runs import load_checkpoint, load_json
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites import recipe
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize, Training
 from dlcourse.train.augment import flip_and_crop
 from dlcourse.train.callbacks import EarlyStopping
 from dlcourse.train.mixup import Mixup
@@ -34,7 +35,7 @@ Split = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
-class CnnSettings(Settings):
+class CnnSettings(DataSize, Training):
     """The model spec and training settings every Part 3 task has (the brief leaves them to us)."""
 
     num_blocks: int = setting(3, "conv blocks, each halving the resolution (brief 3.4 tries 2, 3, 4)", min=1, max=6)
@@ -42,11 +43,9 @@ class CnnSettings(Settings):
     use_skip: bool = setting(True, "residual skip connection in every block (brief 3.3)")
     dropout: float = setting(0.1, "dropout rate after every block (our choice)", min=0, max=0.9)
     epochs: int = setting(20, "passes over the training set (our choice)", min=1)
-    batch_size: int = setting(128, "images per Adam step (our choice)", min=1)
     lr: float = setting(1e-3, "Adam learning rate (brief 3.4 tries 1e-3 and 1e-4)", gt=0)
     val_fraction: float = setting(0.1, "share of the training set held out for validation", gt=0, max=0.5)
     train_size: int | None = setting(None, "class-balanced training images to use; none = all", min=20)
-    test_size: int | None = setting(None, "class-balanced test images to use; none = all", min=10)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dlcourse.plots import learning_curves
+from dlcourse.plots.curves import learning_curves
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.fit3181_a1.part3_common import (

@@ -14,7 +14,7 @@ from torch import nn
 
 from dlcourse import atomic
 from dlcourse.attacks import FGSM, MIM, PGD, Attack, RobustAccuracy, robust_accuracy
-from dlcourse.plots_attacks import attacked_images
+from dlcourse.plots.attacks import attacked_images
 from dlcourse.runs import load_json
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext

@@ -13,9 +13,10 @@ import torch
 from dlcourse.data.clock_data import ClockSet, load_clocks
 from dlcourse.data.clocks import Variety
 from dlcourse.models import clocknet, count_parameters
-from dlcourse.plots_clocks import clock_grid, error_histograms, hhmm, training_curves
+from dlcourse.plots.clocks import clock_grid, error_histograms, hhmm, training_curves
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import Training
 from dlcourse.telltime import CONSTANT_BASELINE, Representation, common_sense_error, error_summary
 from dlcourse.train import History, Metrics, predict
 
@@ -44,7 +45,7 @@ class ClockDataSettings(Settings):
 
 
 @dataclass(frozen=True)
-class ClockSettings(ClockDataSettings):
+class ClockSettings(ClockDataSettings, Training):
     """Which clocks, and how a representation's network is built and trained."""
 
     stem: int = setting(32, "channels of the stem, a strided convolution over non-overlapping patches (0: none)", min=0)
@@ -66,7 +67,6 @@ class ClockSettings(ClockDataSettings):
     epochs: int = setting(
         30, "passes over the training clocks (30: ten models fit about an hour on a 2-core CPU)", min=1
     )
-    batch_size: int = setting(128, "clocks per AdamW step", min=1)
     lr: float = setting(2e-3, "AdamW learning rate, decayed to 0 on a cosine", gt=0)
     weight_decay: float = setting(1e-4, "AdamW weight decay", min=0)
     shown: int = setting(16, "worst test predictions shown with their images", min=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from dlcourse.errors import DataNotFound
-from dlcourse.plots_clocks import error_cdfs
+from dlcourse.plots.clocks import error_cdfs
 from dlcourse.runs import load_json
 from dlcourse.settings import Settings
 from dlcourse.suites.context import TaskContext

@@ -8,7 +8,7 @@ import numpy as np
 
 from dlcourse.data.clock_data import load_clocks
 from dlcourse.data.clocks import Variety
-from dlcourse.plots_clocks import clock_grid
+from dlcourse.plots.clocks import clock_grid
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.leiden_a1.clocks_common import QUICK, ClockDataSettings

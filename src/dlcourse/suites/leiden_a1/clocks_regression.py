@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dlcourse.plots_clocks import error_by_time
+from dlcourse.plots.clocks import error_by_time
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.leiden_a1.clocks_common import QUICK, ClockSettings, compare

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from dlcourse import data
+from dlcourse.console import console
 from dlcourse.data.registry import CIFAR10_JPEG_NOTE
 from dlcourse.device import describe_device
 from dlcourse.errors import DataNotFound, InvalidSetting
-from dlcourse.plots_sweep import marginal_scores, paired_bars
+from dlcourse.plots.sweep import marginal_scores, paired_bars
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
@@ -30,7 +31,6 @@ from dlcourse.sweep.runner import cpu_count, default_workers
 from dlcourse.sweep.study import PRUNERS
 from dlcourse.sweep.summary import compute_saved, marginals, ranked, saved_line, spread, table_rows
 from dlcourse.train.classify import check, classify
-from dlcourse.train.progress import console
 from dlcourse.train.schedule import SCHEDULES
 
 NETWORKS = {"mlp": "MLP (Géron ch. 10)", "cnn": "CNN (Géron ch. 14, p. 447)"}

@@ -11,7 +11,7 @@ from torch import nn
 
 from dlcourse.analysis.batchnorm import batch_statistic_error, channel_moments
 from dlcourse.device import seed_everything
-from dlcourse.plots_evaluation import column_by_run
+from dlcourse.plots.evaluation import column_by_run
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task

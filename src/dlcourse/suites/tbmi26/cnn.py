@@ -19,8 +19,6 @@ class CnnSettings(TrainSettings):
     filters: tuple[int, ...] = setting((32, 64, 128), "3x3 conv filters per block; each block ends in 2x2 max pooling")
     dense: tuple[int, ...] = setting((128,), "dense hidden layers between the conv blocks and the logits")
     epochs: int = setting(15, "passes over the training images", min=1)
-    batch_size: int = setting(128, "images per Adam step", min=1)
-    lr: float = setting(1e-3, "Adam learning rate, decayed by the schedule", gt=0)
 
 
 def cifar_cnn(

@@ -16,15 +16,15 @@ from dlcourse.data import channel_stats, channels_first, scale_unit
 from dlcourse.data.registry import CIFAR10_JPEG_NOTE
 from dlcourse.data.splits import validation_split
 from dlcourse.device import describe_device
-from dlcourse.plots_evaluation import evaluation_image
+from dlcourse.plots.evaluation import evaluation_image
 from dlcourse.runs import load_json
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize, Scheduled
 from dlcourse.suites.recipe import Trained, curve_notes, epoch_row, train_and_score
 from dlcourse.train import TrainConfig
 from dlcourse.train.augment import Augment
 from dlcourse.train.optim import OPTIMIZERS
-from dlcourse.train.schedule import SCHEDULES
 from dlcourse.train.steps import LossFn
 
 # airbench94 measured on the course's JPEG copy: the yardstick every accuracy on that copy is read against.
@@ -32,20 +32,19 @@ COPY_YARDSTICK = "on the lossy JPEG copy of CIFAR-10, where airbench94 reaches 9
 
 
 @dataclass(frozen=True)
-class TrainSettings(Settings):
-    """The fields every tbmi26 training task has; each task's class sets its own defaults."""
+class CifarSplit(DataSize):
+    """How much of CIFAR-10 a task reads, and the validation images it holds out of the training set."""
 
-    epochs: int = setting(10, "passes over the training images", min=1)
-    batch_size: int = setting(128, "images per optimiser step", min=1)
-    lr: float = setting(1e-3, "learning rate (start or peak of the schedule)", gt=0)
-    lr_schedule: str = setting(
-        "cosine", "constant, cosine (lr down to 0) or triangle (airbench94's)", choices=SCHEDULES
-    )
-    optimizer: str = setting("adam", "adam, adamw or sgd (momentum 0.9)", choices=OPTIMIZERS)
-    weight_decay: float = setting(0.0, "weight decay (L2 for adam/sgd, decoupled for adamw)", min=0)
     val_size: int = setting(5000, "training images held out for validation (stratified, seeded); 0 = none", min=0)
     train_size: int | None = setting(None, "class-balanced training images before the hold-out; none = all", min=10)
-    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
+
+
+@dataclass(frozen=True)
+class TrainSettings(CifarSplit, Scheduled):
+    """The fields every tbmi26 training task has; each task's class sets its own defaults."""
+
+    optimizer: str = setting("adam", "adam, adamw or sgd (momentum 0.9)", choices=OPTIMIZERS)
+    weight_decay: float = setting(0.0, "weight decay (L2 for adam/sgd, decoupled for adamw)", min=0)
 
 
 @dataclass(frozen=True)

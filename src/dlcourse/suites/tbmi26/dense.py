@@ -11,8 +11,9 @@ from dlcourse.analysis.difficulty import between_within_ratio, nearest_mean_accu
 from dlcourse.data import flatten, scale_unit
 from dlcourse.models import mlp, parameter_counts
 from dlcourse.runs import load_checkpoint
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize, Scheduled
 from dlcourse.suites.registry import task
 from dlcourse.suites.tbmi26.common import (
     TrainSettings,
@@ -24,14 +25,12 @@ from dlcourse.suites.tbmi26.common import (
 )
 from dlcourse.train import evaluate
 from dlcourse.train.augment import random_crop
-from dlcourse.train.schedule import SCHEDULES
 
 
 @dataclass(frozen=True)
 class DenseSettings(TrainSettings):
     sizes: tuple[int, ...] = setting((3072, 1024, 512, 10), "layer widths, input (32 x 32 x 3) to the 10 logits")
     epochs: int = setting(20, "passes over the training images", min=1)
-    batch_size: int = setting(128, "images per Adam step", min=1)
     lr: float = setting(3e-4, "Adam learning rate, decayed by the schedule", gt=0)
 
 
@@ -54,16 +53,11 @@ def task_q2(ctx: TaskContext) -> None:
 
 
 @dataclass(frozen=True)
-class CompareMnistSettings(Settings):
+class CompareMnistSettings(DataSize, Scheduled):
     """The MNIST MLP of bath-a2 Task 3.1, retrained here with that task's brief settings."""
 
     mnist_sizes: tuple[int, ...] = setting((784, 1000, 1000, 10), "the bath-a2 3.1 MLP's widths")
-    epochs: int = setting(10, "MNIST epochs (bath-a2 3.1)", min=1)
     batch_size: int = setting(50, "MNIST batch size (bath-a2 3.1)", min=1)
-    lr: float = setting(1e-3, "MNIST Adam learning rate (bath-a2 3.1)", gt=0)
-    lr_schedule: str = setting("cosine", "MNIST schedule (bath-a2 3.1)", choices=SCHEDULES)
-    train_size: int | None = setting(None, "class-balanced MNIST / CIFAR-10 training images; none = all", min=10)
-    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
     shift: int = setting(2, "pixels the CIFAR-10 test images are shifted by in the translation test", min=1, max=8)
 
 

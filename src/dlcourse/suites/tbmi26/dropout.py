@@ -8,8 +8,9 @@ import torch
 from torch import nn
 
 from dlcourse.runs import load_checkpoint
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import SizedTestSet
 from dlcourse.suites.registry import task
 from dlcourse.suites.tbmi26.cnn import CnnSettings, cifar_cnn, cnn_spec, describe
 from dlcourse.suites.tbmi26.common import cifar10, earlier_summary, measured_on, standardise, train_and_evaluate
@@ -42,8 +43,8 @@ def task_q6(ctx: TaskContext) -> None:
 
 
 @dataclass(frozen=True)
-class TestTimeSettings(Settings):
-    test_size: int | None = setting(None, "class-balanced test images for the test-time comparison; none = all", min=10)
+class TestTimeSettings(SizedTestSet):
+    """The test-time comparison reads only test images."""
 
 
 @task(

@@ -21,10 +21,11 @@ from dlcourse.errors import InvalidSetting
 from dlcourse.models.airbench import airbench
 from dlcourse.models.resnet import resnet
 from dlcourse.models.tta import ViewAverage
-from dlcourse.settings import Settings, setting
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import Scheduled
 from dlcourse.suites.registry import task
-from dlcourse.suites.tbmi26.common import CifarData, cifar10, summarise, train, train_and_evaluate
+from dlcourse.suites.tbmi26.common import CifarData, CifarSplit, cifar10, summarise, train, train_and_evaluate
 from dlcourse.train import TrainConfig, evaluate, fit
 from dlcourse.train.augment import Augment, flip_and_crop, random_crop
 from dlcourse.train.losses import label_smoothing_loss
@@ -34,7 +35,7 @@ WHITENING_IMAGES = 5000  # training images whose 2x2 patches set airbench's whit
 
 
 @dataclass(frozen=True)
-class ResidualSettings(Settings):
+class ResidualSettings(CifarSplit, Scheduled):
     model: str = setting(
         "resnet", "resnet (ResNet-9 layout) or airbench (airbench94's network)", choices=("resnet", "airbench")
     )
@@ -56,9 +57,6 @@ class ResidualSettings(Settings):
     flip: bool = setting(True, "random left-right flips")
     tta: bool = setting(False, "test-time augmentation: average over flips and 1-pixel shifts")
     seeds: int = setting(1, "independent trainings (seeds seed, seed + 1, ...), reported as mean and std", min=1)
-    val_size: int = setting(5000, "training images held out for validation (stratified, seeded); 0 = none", min=0)
-    train_size: int | None = setting(None, "class-balanced training images before the hold-out; none = all", min=10)
-    test_size: int | None = setting(None, "class-balanced test images; none = all 10,000", min=10)
 
 
 BRIEF = ResidualSettings()

@@ -7,17 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlcourse.data import channels_first
-from dlcourse.plots import labelled_images
-from dlcourse.settings import Settings, setting
+from dlcourse.plots.images import labelled_images
+from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.mixins import DataSize
 from dlcourse.suites.registry import task
 
 
 @dataclass(frozen=True)
-class ShapeSettings(Settings):
+class ShapeSettings(DataSize):
     examples: int = setting(30, "training images shown with their class names", min=1, max=120)
-    train_size: int | None = setting(None, "class-balanced training images to load; none = all 50,000", min=10)
-    test_size: int | None = setting(None, "class-balanced test images to load; none = all 10,000", min=10)
 
 
 @task("tbmi26/q1", "The shape of X_train and X_test", brief=ShapeSettings(), quick=ShapeSettings())

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
-
-from dlcourse.plots import plt
 
 
 def accuracy_vs_task_weight(

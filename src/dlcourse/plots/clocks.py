@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlcourse.plots import plt
 from dlcourse.telltime.error import DIAL
 from dlcourse.train.history import History
 

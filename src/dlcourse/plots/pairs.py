@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
-
-from dlcourse.plots import plt
 
 
 def pair_heatmaps(tables: dict[str, np.ndarray], classes: Sequence[str], threshold: float | None = None) -> Figure:

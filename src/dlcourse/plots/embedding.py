@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
-
-from dlcourse.plots import plt
 
 MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "<", ">")
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-
-from dlcourse.plots import plt
 
 
 def marginal_scores(marginals: dict[str, dict[str, list[float]]], title: str, score: str = "validation") -> Figure:
