@@ -13,6 +13,7 @@ LIBRARY = [
     "dlcourse.plots",
     "dlcourse.report",
     "dlcourse.runs",
+    "dlcourse.sweep",
     "dlcourse.telltime",
     "dlcourse.theory",
     "dlcourse.train",

@@ -162,7 +162,7 @@ def notebook(
     group: Annotated[str, typer.Option(help="Group number in bath-a2's Assignment2_Group_<group>.ipynb.")] = "N",
 ):
     """Write the suite's notebooks (as its brief names them), executed, with .py and .html exports."""
-    from dlcourse.notebook.build import build_notebooks
+    from dlcourse.suites.notebook.build import build_notebooks
 
     for path in build_notebooks(suite, runs_dir, group=group):
         out.print(f"wrote {path} (and its .py and .html)")

@@ -8,7 +8,8 @@ from PIL import Image
 
 from dlcourse.report import build_report
 from dlcourse.report.pdf import headless
-from dlcourse.suites import TASKS
+from dlcourse.suites import TASKS, select
+from dlcourse.suites.registry import suite_title
 from tests.printed.conftest import TASK_IDS
 from tests.printed.tools import needs_chromium
 
@@ -27,7 +28,7 @@ def browse(page, tmp_path, *args):
 
 @needs_chromium
 def test_every_image_loads_and_every_task_has_its_heading(recorded, tmp_path):
-    _, html = build_report("bath-a2", recorded)
+    _, html = build_report("bath-a2", suite_title("bath-a2"), select("bath-a2"), recorded)
     probed = tmp_path / "probed.html"
     probed.write_text(html.read_text().replace("</body>", PROBE + "</body>"))
     dom = browse(probed, tmp_path, "--dump-dom")
@@ -39,7 +40,7 @@ def test_every_image_loads_and_every_task_has_its_heading(recorded, tmp_path):
 
 @needs_chromium
 def test_screenshot_shows_the_page(recorded, tmp_path):
-    _, html = build_report("bath-a2", recorded)
+    _, html = build_report("bath-a2", suite_title("bath-a2"), select("bath-a2"), recorded)
     shot = tmp_path / "report.png"
     browse(html, tmp_path, "--window-size=1200,2400", f"--screenshot={shot}")
     with Image.open(shot) as image:

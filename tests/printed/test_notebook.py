@@ -8,9 +8,9 @@ import pytest
 
 import dlcourse
 from dlcourse.cli import main
-from dlcourse.notebook.build import build_notebooks
-from dlcourse.notebook.questions import QUESTIONS, notebook_name, question
 from dlcourse.suites import TASKS, select
+from dlcourse.suites.notebook.build import build_notebooks
+from dlcourse.suites.notebook.questions import QUESTIONS, notebook_name, question
 from tests.printed.conftest import TASK_IDS
 
 

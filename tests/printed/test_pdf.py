@@ -8,7 +8,8 @@ import pytest
 from dlcourse.cli import main
 from dlcourse.report import build_report
 from dlcourse.report.pdf import count_pages, write_pdf
-from dlcourse.suites import TASKS
+from dlcourse.suites import TASKS, select
+from dlcourse.suites.registry import suite_title
 from tests.printed.conftest import TASK_IDS
 from tests.printed.tools import needs_chromium, needs_poppler
 
@@ -25,7 +26,7 @@ def page_lines(pdf, page):
 @needs_chromium
 @needs_poppler
 def test_pdf_pages_keep_rows_whole_and_repeat_table_headers(recorded, tmp_path):
-    _, html = build_report("bath-a2", recorded)
+    _, html = build_report("bath-a2", suite_title("bath-a2"), select("bath-a2"), recorded)
     pdf, length = write_pdf(html, "bath-a2")
     assert re.fullmatch(r"\d+ words: within the brief's limit of 3000 .*", length)
 

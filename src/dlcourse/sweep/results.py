@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dlcourse.errors import CorruptFile, InvalidSetting
+from dlcourse.errors import CorruptFile, InvalidInput, InvalidSetting
 
 Record = dict[str, Any]
 
@@ -64,7 +64,7 @@ def _plain(obj: Any) -> Any:
     """NumPy scalars and arrays as plain JSON values."""
     if hasattr(obj, "tolist"):
         return obj.tolist()
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+    raise InvalidInput(f"{type(obj).__name__} is not JSON serialisable")
 
 
 def as_json(record: Record) -> Record:

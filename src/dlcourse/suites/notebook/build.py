@@ -11,9 +11,9 @@ from pathlib import Path
 
 from dlcourse import atomic
 from dlcourse.errors import ToolMissing, UnknownName
-from dlcourse.notebook.questions import notebook_name, question
 from dlcourse.runs import load_json
 from dlcourse.suites import select
+from dlcourse.suites.notebook.questions import notebook_name, question
 from dlcourse.suites.registry import SUITE_TITLES, Task
 
 try:
@@ -60,7 +60,7 @@ def notebook(title: str, tasks: list[Task], folder: Path) -> nbformat.NotebookNo
             "and the command that records them again."
         ),
         nbformat.v4.new_code_cell(
-            "from dlcourse.notebook import show\n\nRUNS = '..'  # this notebook sits in <runs>/<suite>/"
+            "from dlcourse.suites.notebook import show\n\nRUNS = '..'  # this notebook sits in <runs>/<suite>/"
         ),
     ]
     for task in tasks:
