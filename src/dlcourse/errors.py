@@ -54,3 +54,7 @@ class InvalidNetwork(DlcourseError):
 
 class ToolMissing(DlcourseError):
     """An outside program a command needs (a browser to print a PDF, a Jupyter kernel) is missing or failed."""
+
+
+class DamagedRun(DlcourseError):
+    """A finished run's folder lost or garbled a file after its run, so a report cannot use it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html as html_lib
+from collections.abc import Sequence
 from typing import Any
 
 from dlcourse.report.print_css import print_css
@@ -35,10 +36,51 @@ def _run_line(section: Section) -> str:
     )
 
 
-def markdown(title: str, sections: list[Section], missing: list[str]) -> str:
-    out = [f"# {title}\n"]
+QUICK_WARNING = (
+    "These results come from the quick profile, with small samples of the data and few epochs, made to check that "
+    "everything runs in minutes. They are not an answer to the brief; run the tasks with the brief profile on "
+    "the full data for that."
+)
+
+
+def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str]) -> list[str]:
+    """Sentences for the top of a report: the quick-profile warning, what is not run and what is damaged."""
+    out = []
+    quick = [s.task.id for s in sections if s.provenance.get("profile") == "quick"]
+    if quick:
+        out.append(QUICK_WARNING if len(quick) == len(sections) else f"{QUICK_WARNING} (Quick: {', '.join(quick)}.)")
     if missing:
-        out.append(f"Not run yet: {', '.join(missing)}.\n")
+        out.append(f"Not run yet: {', '.join(missing)}.")
+    if damaged:
+        out.append(f"Left out, their run folders damaged: {'; '.join(damaged)}.")
+    return out
+
+
+def _summary_rows(sections: list[Section]) -> list[list[str]]:
+    """One row per task: its headline (the first result it records) and the profile it ran with."""
+    rows = []
+    for s in sections:
+        metrics = _metric_rows(s)
+        headline = f"{metrics[0][0]}: {metrics[0][1]}" if metrics else "(figures and tables)"
+        rows.append([s.task.id, s.task.title, headline, s.provenance.get("profile", "?")])
+    return rows
+
+
+SUMMARY_HEADER = ["task", "title", "headline result", "profile"]
+
+
+def markdown(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = ()) -> str:
+    out = [f"# {title}\n"]
+    out += [f"{line}\n" for line in _preamble(sections, missing, damaged)]
+    if sections:
+        out.append(
+            "| "
+            + " | ".join(SUMMARY_HEADER)
+            + " |\n|"
+            + " --- |" * len(SUMMARY_HEADER)
+            + "\n"
+            + "".join("| " + " | ".join(row) + " |\n" for row in _summary_rows(sections))
+        )
     for s in sections:
         out.append(f"## {s.task.id}: {s.task.title}\n")
         out.append(f"`{s.provenance['command']}`  \n{_run_line(s)}\n")
@@ -71,14 +113,16 @@ def _html_table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def html(title: str, sections: list[Section], missing: list[str]) -> str:
+def html(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = ()) -> str:
     esc = html_lib.escape
+    suite = sections[0].task.suite if sections else ""
     out = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title>"
-        f"<style>{_CSS}\n{print_css(sections[0].task.suite)}</style></head><body><h1>{esc(title)}</h1>"
+        f"<style>{_CSS}\n{print_css(suite)}</style></head><body><h1>{esc(title)}</h1>"
     ]
-    if missing:
-        out.append(f"<p>Not run yet: {esc(', '.join(missing))}.</p>")
+    out += [f"<p class='preamble'>{esc(line)}</p>" for line in _preamble(sections, missing, damaged)]
+    if sections:
+        out.append(_html_table(SUMMARY_HEADER, _summary_rows(sections)))
     for s in sections:
         out.append(f"<h2>{esc(s.task.id)}: {esc(s.task.title)}</h2>")
         out.append(f"<p class='run'><code>{esc(s.provenance['command'])}</code><br>{esc(_run_line(s))}</p>")
