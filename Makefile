@@ -1,6 +1,7 @@
 # Every target creates .venv and installs what it needs on first use.
 # Torch: when the venv has none, the pinned CPU build is installed first (a local wheel on the
-# course machines, a small download elsewhere); set TORCH_SPEC to choose another build.
+# course machines, a small download elsewhere); set TORCH_SPEC to choose another build, with pip options
+# if it needs them: make test TORCH_SPEC="torch --index-url https://download.pytorch.org/whl/cu124"
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q "$(TORCH_SPEC)"
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q $(TORCH_SPEC)
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 

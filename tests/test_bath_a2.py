@@ -96,6 +96,18 @@ def test_report_follows_the_brief(suite_runs):
     positions = [md.index(f"## bath-a2/{task}:") for task in tasks]
     assert positions == sorted(positions) and "Not run yet" not in md
     assert "Against task 1's separability" in md
+    # The top: the quick-profile warning, then one summary row per task with its headline, before any section.
+    top = md[: positions[0]]
+    assert "not an answer to the brief" in top
+    for task in tasks:
+        assert f"| bath-a2/{task} | " in top
+    # A sentence every task says (the bundled sample stands in) appears once, at the top.
+    sample_note = "full mnist not found: using the bundled real sample"
+    assert md.count(sample_note) == 1 and md.index(sample_note) < positions[0]
+    for task in tasks:  # every figure also comes as SVG, and the PNG is sharp at print size
+        for entry in json.loads((suite_runs / task / "manifest.json").read_text()):
+            if entry["kind"] == "figure":
+                assert (suite_runs / task / f"{entry['name']}.svg").read_text().lstrip().startswith("<?xml")
 
 
 def test_task_6_single_task_networks_and_tuning(suite_runs):

@@ -5,9 +5,11 @@ Every expected failure prints `error: <one sentence>` and exits with code 2.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -35,24 +37,43 @@ def list_tasks(
     settings: Annotated[bool, typer.Option("--settings", help="Also show every task's settings.")] = False,
     pattern: Annotated[str, typer.Argument(help="Shell pattern on task ids, e.g. 'bath-a2/*'.")] = "*",
 ):
-    """List the suites' tasks (and their settings)."""
-    from dlcourse.suites import TASKS
-    from dlcourse.suites.registry import natural_key
+    """List the suites' tasks: profiles, the module that holds each, and the tasks whose results it reads."""
+    import fnmatch
 
-    ordered = sorted(TASKS.names(pattern), key=lambda i: (TASKS.get(i).suite, natural_key(TASKS.get(i).name)))
+    from dlcourse.suites.catalog import catalog
 
-    table = Table("task", "title", "profiles", box=None)
-    for task_id in ordered:
-        task = TASKS.get(task_id)
-        table.add_row(task.id, task.title, ", ".join(task.profiles))
+    entries = [e for e in catalog() if fnmatch.fnmatchcase(e.id, pattern)]
+    table = Table("task", "title", "profiles", "reads (! = must run first)", "module", box=None)
+    for e in entries:
+        reads = ", ".join([f"{n}!" for n in e.needs] + list(e.reads))
+        table.add_row(e.id, e.title, ", ".join(e.profiles), reads, e.module.removeprefix("dlcourse.suites."))
     out.print(table)
     if settings:
-        for task_id in ordered:
-            task = TASKS.get(task_id)
+        from dlcourse.suites import TASKS
+
+        for e in entries:
+            task = TASKS.get(e.id)
             rows = Table("setting (--set name=value)", "type", "brief", "quick", "meaning", title=task.id, box=None)
             for name, kind, help_text in task.settings_class.describe():
                 rows.add_row(name, kind, *(str(getattr(task.profiles[p], name)) for p in ("brief", "quick")), help_text)
             out.print(rows)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"dlcourse {version('dlcourse')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+):
+    """Run the tasks of the deep-learning coursework briefs."""
 
 
 @app.command()
@@ -84,11 +105,19 @@ def run(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue the interrupted run of each task from its last epoch.")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Train every model one batch, into a temporary folder that is then removed: a check that the "
+            "tasks run (with --profile quick, on the bundled samples).",
+        ),
+    ] = False,
 ):
     """Run one task or every task of a suite; results go to RUNS_DIR/<suite>/<task>/."""
     from dlcourse.data.fetch import search_dirs
     from dlcourse.suites import select
-    from dlcourse.suites.runner import check_overrides, run_task
+    from dlcourse.suites.runner import check_needs, check_overrides, run_task
 
     if not 0 <= seed < 2**32:
         raise InvalidSetting(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
@@ -97,29 +126,30 @@ def run(
     tasks = select(target)
     overrides = {k: v for k, v in (("epochs", epochs), ("batch_size", batch_size), ("lr", lr)) if v is not None}
     overrides |= _parse_sets(set_ or [])
-    check_overrides(tasks, overrides)
+    for key, skipped in check_overrides(tasks, overrides).items():
+        if not quiet:
+            out.print(f"note: {key!r} is not a setting of {', '.join(skipped)}, which run without it")
     for task in tasks:  # validate every task's settings before any of them runs
         task.settings(profile)[0].override(
             {k: v for k, v in overrides.items() if k.replace("-", "_") in task.settings_class.__dataclass_fields__}
         )
     if data_dir is not None:
         search_dirs(data_dir)
-    for task in tasks:
-        folder = run_task(
-            task,
-            profile=profile,
-            device=device,
-            seed=seed,
-            data_dir=data_dir,
-            runs_root=runs_dir,
-            overrides=overrides,
-            quiet=quiet,
-            command=shlex.join(["dlcourse", *ctx.obj["argv"]]),
-            precision=precision,
-            threads=threads,
-            resume=resume,
-        )
-        out.print(f"{task.id}: results in {folder}")
+    selected = {t.name for t in tasks}
+    for task in tasks:  # a needed task that is not in the selection must have run already
+        if not dry_run and not set(task.needs) <= selected:
+            check_needs(task, runs_dir, task.settings(profile)[1])
+    options = dict(profile=profile, device=device, seed=seed, data_dir=data_dir, overrides=overrides, quiet=quiet)
+    options |= dict(precision=precision, threads=threads, resume=resume, dry_run=dry_run)
+    options["command"] = shlex.join(["dlcourse", *ctx.obj["argv"]])
+    with (
+        tempfile.TemporaryDirectory(prefix="dlcourse-dry-run-") if dry_run else contextlib.nullcontext(runs_dir) as root
+    ):
+        for task in tasks:
+            folder = run_task(task, runs_root=root, **options)
+            out.print(f"{task.id}: " + ("ran" if dry_run else f"results in {folder}"))
+    if dry_run:
+        out.print(f"dry run: every model of {target} trained on one batch; nothing was kept")
 
 
 def _parse_sets(items: list[str]) -> dict[str, str]:
@@ -252,14 +282,18 @@ def _parse_vector(name: str, text: str) -> list[float]:
         raise InvalidSetting(f"{name} takes comma-separated numbers such as 1,-1,0, got {text!r}") from None
 
 
+LIGHT_COMMANDS = ("list", "--version", "--help")  # answer at once: no torch, no CPU tuning
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and turns expected failures into one line and exit code 2."""
-    from dlcourse.device import tune_cpu
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in LIGHT_COMMANDS:
+        from dlcourse.device import tune_cpu  # imports torch
 
-    tune_cpu()  # before any torch work starts the OpenMP threads, which copy the main thread's float mode
+        tune_cpu()  # before any torch work starts the OpenMP threads, which copy the main thread's float mode
     signal.signal(signal.SIGTERM, _interrupt)  # a polite kill stops like Ctrl-C: staging kept for --resume
     command = typer.main.get_command(app)
-    argv = sys.argv[1:] if argv is None else list(argv)
     try:
         code = command.main(args=argv, prog_name="dlcourse", standalone_mode=False, obj={"argv": argv})
     except DlcourseError as exc:

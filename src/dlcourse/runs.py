@@ -35,6 +35,7 @@ from dlcourse.errors import InvalidInput, RunFolderError
 from dlcourse.train.history import History
 
 KEPT_ON_RESUME = ("checkpoints", "tensorboard")
+FIGURE_DPI = 200
 
 
 class Run:
@@ -79,13 +80,15 @@ class Run:
         self._add({"kind": "table", "name": name, "title": title or name})
 
     def figure(self, name: str, fig: Any, caption: str = "") -> None:
-        """A matplotlib figure saved as `<name>.png` (and closed)."""
+        """A matplotlib figure saved as `<name>.png` at 200 dpi (sharp at print size) and as `<name>.svg`
+        (for a report that scales it), then closed."""
         import matplotlib.pyplot as plt
 
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
+        for kind, options in (("png", {"dpi": FIGURE_DPI}), ("svg", {})):
+            buf = io.BytesIO()
+            fig.savefig(buf, format=kind, bbox_inches="tight", **options)
+            atomic.write_bytes(self.dir / f"{name}.{kind}", buf.getvalue())
         plt.close(fig)
-        atomic.write_bytes(self.dir / f"{name}.png", buf.getvalue())
         self._add({"kind": "figure", "name": name, "caption": caption})
 
     def array(self, name: str, **arrays: np.ndarray) -> None:
@@ -247,9 +250,24 @@ def _start_time(pid: int) -> int | None:
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
     columns = list(rows[0])
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
+    lines = ["| " + " | ".join(map(format_header, columns)) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
     lines += ["| " + " | ".join(format_cell(row.get(c, "")) for c in columns) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def format_header(name: str) -> str:
+    """A column name as a reader sees it: "test_acc" -> "test acc" (the CSV keeps the name as recorded)."""
+    return name.replace("_", " ")
+
+
+def format_text_cell(text: str) -> str:
+    """A cell read back from CSV, formatted as `format_cell` formats the value it came from."""
+    for kind in (int, float):
+        try:
+            return format_cell(kind(text))
+        except ValueError:
+            continue
+    return text
 
 
 def format_cell(value: Any) -> str:

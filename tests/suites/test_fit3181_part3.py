@@ -143,3 +143,22 @@ def test_robust_model_is_saved_as_a_state_dict_and_reloads(runs):
     history = json.loads((folder / "history.json").read_text())["adversarial"]
     assert "val_robust_acc" in history["rows"][0] and history["meta"]["transform"]
     assert "weights_only=True" in notes(folder) and "Goal on CIFAR-10" in notes(folder)
+
+
+def test_the_grid_choice_yields_to_what_the_command_line_sets(tmp_path):
+    from types import SimpleNamespace
+
+    from dlcourse.suites.fit3181_a1.part3_common import CnnSettings, best_spec
+
+    (tmp_path / "best.json").write_text(json.dumps({"spec": {"num_blocks": 2, "use_skip": False}, "lr": 1e-4}))
+    settings = CnnSettings(num_blocks=4, use_skip=True, lr=3e-3)
+
+    def ctx(*given):
+        return SimpleNamespace(settings=settings, earlier_run=lambda task: tmp_path, overridden=frozenset(given))
+
+    spec, lr, source = best_spec(ctx())
+    assert (spec["num_blocks"], spec["use_skip"], lr) == (2, False, 1e-4)  # the grid's choice
+    spec, lr, source = best_spec(ctx("lr"))
+    assert (spec["num_blocks"], lr) == (2, 3e-3) and "lr as given on the command line" in source
+    spec, lr, _ = best_spec(ctx("num_blocks", "use_skip"))
+    assert (spec["num_blocks"], spec["use_skip"], lr) == (4, True, 1e-4)

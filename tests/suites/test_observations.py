@@ -64,3 +64,20 @@ def test_periodic_answer_says_win_only_when_the_periodic_labels_are_best():
     assert _periodic_answer({"2d": (periodic, None), "2a": (other, None)}).startswith("Periodic labels do not win")
     assert _periodic_answer({"2d": (periodic, None)}) is None
     assert np.isfinite(periodic[0]["mean_min"])
+
+
+def test_periodic_answer_calls_a_gap_within_the_paired_noise_a_tie(tmp_path):
+    rng = np.random.default_rng(0)
+    errors = rng.exponential(2.0, 1800)
+    folders = {}
+    for name, shift in (("2d", 0.0), ("2c", 0.05)):
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        np.savez(folders[name] / "predictions.npz", test_index=np.arange(1800), errors_0=errors + shift)
+    periodic = [{"representation": "sin/cos", "mean_min": errors.mean(), "median_min": 0.6}]
+    other = [{"representation": "hour classes", "mean_min": errors.mean() + 0.05, "median_min": 0.57}]
+    # A constant shift has no spread: the paired noise is 0 and 0.05 min is a real difference.
+    assert "win by 0.05 min" in _periodic_answer({"2d": (periodic, folders["2d"]), "2c": (other, folders["2c"])})
+    np.savez(folders["2c"] / "predictions.npz", test_index=np.arange(1800), errors_0=rng.permutation(errors) + 0.05)
+    tie = _periodic_answer({"2d": (periodic, folders["2d"]), "2c": (other, folders["2c"])})
+    assert "tie with the best other representation" in tie and "within the noise" in tie

@@ -60,7 +60,7 @@ def rendered_clocks(
     if cache and path.is_file():
         try:
             with np.load(path, allow_pickle=False) as npz:
-                return ClockSet(npz["images"], npz["labels"], source + f", cached in {path}")
+                return ClockSet(npz["images"], npz["labels"], source + ", cached")
         except (zipfile.BadZipFile, EOFError, ValueError, KeyError, OSError):
             pass  # a damaged cache file is drawn again and replaced
     rng = np.random.default_rng(seed)

@@ -52,14 +52,14 @@ def learning_curves(histories: dict[str, History], title: str = "") -> Figure:
 
 def accuracy_vs_parameters(families: dict[str, list[dict]], title: str = "") -> Figure:
     """Test accuracy against parameter count (log scale), one marker series per model family;
-    each point is labelled with its number of hidden layers."""
+    each point is labelled with its model's name (unique, where hidden-layer counts repeat)."""
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for family, rows in families.items():
         params = [r["parameters"] for r in rows]
         accs = [100 * r["test_acc"] for r in rows]
         ax.plot(params, accs, "o", ms=7, label=family)
         for r, p, a in zip(rows, params, accs, strict=True):
-            ax.annotate(f"{r['hidden_layers']}L", (p, a), textcoords="offset points", xytext=(5, 4), fontsize=8)
+            ax.annotate(r["model"], (p, a), textcoords="offset points", xytext=(5, 4), fontsize=8)
     ax.set(xscale="log", xlabel="parameters (weights + biases)", ylabel="test accuracy (%)", title=title)
     ax.grid(alpha=0.3, which="both")
     ax.legend()

@@ -9,7 +9,7 @@ from typing import Any
 
 from dlcourse.report.print_css import print_css
 from dlcourse.report.section import Section
-from dlcourse.runs import format_cell
+from dlcourse.runs import format_cell, format_header, format_text_cell
 
 
 def format_metric(name: str, value: Any) -> str:
@@ -43,8 +43,23 @@ QUICK_WARNING = (
 )
 
 
+def shared_notes(sections: list[Section]) -> list[str]:
+    """Notes that two or more tasks made word for word (which data stood in, a setting they share): said once,
+    at the top, and left out of the sections."""
+    seen: dict[str, int] = {}
+    for s in sections:
+        for text in dict.fromkeys(e["text"] for e in s.entries if e["kind"] == "note"):
+            seen[text] = seen.get(text, 0) + 1
+    return [text for text, count in seen.items() if count > 1]
+
+
+def _notes(section: Section, shared: Sequence[str]) -> list[str]:
+    return [e["text"] for e in section.entries if e["kind"] == "note" and e["text"] not in shared]
+
+
 def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str]) -> list[str]:
-    """Sentences for the top of a report: the quick-profile warning, what is not run and what is damaged."""
+    """Sentences for the top of a report: the quick-profile warning, what is not run, what is damaged, and
+    the notes every task would otherwise repeat."""
     out = []
     quick = [s.task.id for s in sections if s.provenance.get("profile") == "quick"]
     if quick:
@@ -53,6 +68,9 @@ def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str
         out.append(f"Not run yet: {', '.join(missing)}.")
     if damaged:
         out.append(f"Left out, their run folders damaged: {'; '.join(damaged)}.")
+    shared = shared_notes(sections)
+    if shared:
+        out.append("Said by several tasks: " + " ".join(t if t.endswith(".") else f"{t}." for t in shared))
     return out
 
 
@@ -72,6 +90,7 @@ SUMMARY_HEADER = ["task", "title", "headline result", "profile"]
 def markdown(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = ()) -> str:
     out = [f"# {title}\n"]
     out += [f"{line}\n" for line in _preamble(sections, missing, damaged)]
+    shared = shared_notes(sections)
     if sections:
         out.append(
             "| "
@@ -87,7 +106,7 @@ def markdown(title: str, sections: list[Section], missing: list[str], damaged: S
         metrics = _metric_rows(s)
         if metrics:
             out.append("| result | value |\n| --- | --- |\n" + "".join(f"| {k} | {v} |\n" for k, v in metrics))
-        notes = [e["text"] for e in s.entries if e["kind"] == "note"]
+        notes = _notes(s, shared)
         if notes:
             out.append("".join(f"- {n}\n" for n in notes))
         for e in s.entries:
@@ -121,6 +140,7 @@ def html(title: str, sections: list[Section], missing: list[str], damaged: Seque
         f"<style>{_CSS}\n{print_css(suite)}</style></head><body><h1>{esc(title)}</h1>"
     ]
     out += [f"<p class='preamble'>{esc(line)}</p>" for line in _preamble(sections, missing, damaged)]
+    shared = shared_notes(sections)
     if sections:
         out.append(_html_table(SUMMARY_HEADER, _summary_rows(sections)))
     for s in sections:
@@ -129,14 +149,18 @@ def html(title: str, sections: list[Section], missing: list[str], damaged: Seque
         metrics = _metric_rows(s)
         if metrics:
             out.append(_html_table(["result", "value"], [list(m) for m in metrics]))
-        notes = [e["text"] for e in s.entries if e["kind"] == "note"]
+        notes = _notes(s, shared)
         if notes:
             out.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
         for e in s.entries:
             if e["kind"] == "table":
                 header = list(e["rows"][0]) if e["rows"] else []
                 out.append(
-                    f"<p><b>{esc(e['title'])}</b></p>" + _html_table(header, [list(r.values()) for r in e["rows"]])
+                    f"<p><b>{esc(e['title'])}</b></p>"
+                    + _html_table(
+                        [format_header(h) for h in header],
+                        [[format_text_cell(c) for c in r.values()] for r in e["rows"]],
+                    )
                 )
             elif e["kind"] == "figure":
                 data = base64.b64encode((s.folder / f"{e['name']}.png").read_bytes()).decode("ascii")

@@ -35,6 +35,8 @@ class TaskContext:
     run: Run
     quiet: bool = False
     precision: str = "auto"
+    overridden: frozenset[str] = frozenset()  # settings given on the command line, which a task must not replace
+    dry_run: bool = False  # every model trains one epoch of one batch and is scored on one batch
     _trained: int = field(default=0, init=False)
     _planned: int | None = field(default=None, init=False)
     _plan_start: int = field(default=0, init=False)  # models trained before the current plan
@@ -120,6 +122,10 @@ class TaskContext:
         """
         self._trained += 1
         key = f"{self._trained:02d}-" + re.sub(r"[^A-Za-z0-9=.,+-]+", "_", label)
+        if self.dry_run:
+            config = config.replace(epochs=1)
+            train = first_rows(train, config.batch_size)
+            evals = {name: first_rows(split, config.batch_size) for name, split in (evals or {}).items()}
         if not self.quiet:
             self._announce(label)
         callbacks = [*callbacks, *([] if self.quiet else [ProgressBar(label)])]
@@ -136,3 +142,12 @@ class TaskContext:
                 said = f"continued from the saved state after epoch {done}"
             console.print(f"[dim]{self.task_id}:[/] {label}: {said}")
         return history
+
+
+def first_rows(data: Any, n: int) -> Any:
+    """The first `n` examples of a dataset given as an array, or a tuple, list or mapping of them."""
+    if isinstance(data, tuple | list):
+        return type(data)(first_rows(part, n) for part in data)
+    if isinstance(data, Mapping):
+        return {key: first_rows(part, n) for key, part in data.items()}
+    return data[:n]

@@ -19,6 +19,8 @@ class Task:
     title: str
     fn: Callable  # fn(ctx: TaskContext) -> None
     profiles: dict[str, Settings] = field(default_factory=dict)  # needs "brief" and "quick"; "best" optional
+    needs: tuple[str, ...] = ()  # tasks of the suite whose finished runs this one cannot do without
+    reads: tuple[str, ...] = ()  # tasks whose runs it uses when they exist (a comparison, a model to take over)
 
     @property
     def suite(self) -> str:
@@ -54,14 +56,26 @@ def suite_title(suite: str) -> str:
     return SUITE_TITLES.get(suite, suite)
 
 
-def task(task_id: str, title: str, brief: Settings, quick: Settings, best: Settings | None = None):
-    """Register `fn(ctx)` as a task: `@task("bath-a2/3.1", "MLP on MNIST", brief=..., quick=...)`."""
+def task(
+    task_id: str,
+    title: str,
+    brief: Settings,
+    quick: Settings,
+    best: Settings | None = None,
+    needs: tuple[str, ...] = (),
+    reads: tuple[str, ...] = (),
+):
+    """Register `fn(ctx)` as a task: `@task("bath-a2/3.1", "MLP on MNIST", brief=..., quick=...)`.
+
+    `needs` and `reads` name other tasks of the suite (as "4.1") whose results the task reads: a needed
+    one must have run first with the same profile; a read one is used when it has. The arguments must be
+    literals: `dlcourse list` reads them from the source without importing the suites (see catalog.py)."""
     if "/" not in task_id:
         raise InvalidName(f"a task id is '<suite>/<task>', got {task_id!r}")
 
     def register(fn: Callable) -> Callable:
         profiles = {"brief": brief, "quick": quick} | ({"best": best} if best is not None else {})
-        TASKS.add(task_id, Task(task_id, title, fn, profiles))
+        TASKS.add(task_id, Task(task_id, title, fn, profiles, tuple(needs), tuple(reads)))
         return fn
 
     return register

@@ -23,7 +23,7 @@ from dlcourse.device import (
     seed_everything,
     set_threads,
 )
-from dlcourse.errors import UnknownName
+from dlcourse.errors import DataNotFound, UnknownName
 from dlcourse.runs import Run, load_json
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import Task
@@ -36,11 +36,38 @@ def settings_for(task: Task, profile: str, overrides: dict[str, Any]) -> tuple[A
     return settings.override(own), used
 
 
-def check_overrides(tasks: list[Task], overrides: dict[str, Any]) -> None:
+def check_overrides(tasks: list[Task], overrides: dict[str, Any]) -> dict[str, list[str]]:
+    """Refuse an override that no task takes, or that a task takes only under other names (leiden-a1/1 has
+    mlp_epochs and cnn_epochs, not epochs), naming those; returns, per override, the tasks that do not use it
+    at all (a task that trains nothing has no epochs), for the command line to say."""
+    unused: dict[str, list[str]] = {}
     for key in overrides:
-        if not any(key.replace("-", "_") in t.settings_class.__dataclass_fields__ for t in tasks):
+        name = key.replace("-", "_")
+        without = [t for t in tasks if name not in t.settings_class.__dataclass_fields__]
+        if len(without) == len(tasks):
             names = ", ".join(t.id for t in tasks)
             raise UnknownName(f"no setting {key!r} in {names}; 'dlcourse list --settings' shows them")
+        for t in without:
+            own = [f for f in t.settings_class.__dataclass_fields__ if f.endswith(f"_{name}")]
+            if own:
+                raise UnknownName(
+                    f"{t.id} has no setting {name!r} but {', '.join(own)}: set those with --set name=value, "
+                    f"or run {t.id} on its own"
+                )
+        if without:
+            unused[key] = [t.id for t in without]
+    return unused
+
+
+def check_needs(task: Task, runs_root: str | Path, profile: str) -> None:
+    """Fail before any work when a task needs another task's finished run of this profile and there is none."""
+    for name in task.needs:
+        provenance = load_json(Path(runs_root) / task.suite / name / "provenance.json")
+        if not (provenance and provenance.get("finished") and provenance.get("profile") == profile):
+            raise DataNotFound(
+                f"{task.id} reads the result of {task.suite}/{name}, which has no finished {profile}-profile run "
+                f"in {runs_root}; run 'dlcourse run {task.suite}/{name} --profile {profile}' first"
+            )
 
 
 def run_task(
@@ -57,14 +84,18 @@ def run_task(
     precision: str = "auto",
     threads: int | None = None,
     resume: bool = False,
+    dry_run: bool = False,
 ) -> Path:
     """Run one task and return its committed run folder.
+
+    `dry_run` trains every model of the task one epoch of one batch (a check that it runs end to end).
 
     `resume` continues the newest interrupted run of this task with the same settings, seed, device and
     precision (its finished models are not trained again); without one it starts afresh. An interrupted
     run (Ctrl-C, a kill) leaves its staging folder for that; a run that fails with an error removes it.
     """
     settings, used = settings_for(task, profile, overrides or {})
+    check_needs(task, runs_root, used)
     torch_device = resolve_device(device)
     if precision not in PRECISIONS:
         raise UnknownName(f"unknown precision {precision!r}; known: {', '.join(PRECISIONS)}")
@@ -77,7 +108,8 @@ def run_task(
         return finished
     run = Run(runs_root, task.suite, task.name, fingerprint, resume=resume)
     data = Path(data_dir) if data_dir else None
-    ctx = TaskContext(task.id, settings, used, torch_device, seed, data, run, quiet, precision)
+    overridden = frozenset(k.replace("-", "_") for k in overrides or {}) & set(settings.__dataclass_fields__)
+    ctx = TaskContext(task.id, settings, used, torch_device, seed, data, run, quiet, precision, overridden, dry_run)
     provenance = _provenance(task, settings, used, profile, seed, torch_device)
     provenance |= {"precision": precision, "threads": threads, "resumed": run.resumed, "fingerprint": fingerprint}
     provenance["command"] = command or f"dlcourse.suites.runner.run_task({task.id!r}, profile={profile!r}, seed={seed})"

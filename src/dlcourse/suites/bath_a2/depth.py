@@ -90,7 +90,7 @@ def _study(ctx: TaskContext, builds: list[tuple[str, Any, dict]], train, test, f
     ctx.run.figure(
         "accuracy_vs_parameters",
         accuracy_vs_parameters({family: rows}, f"{family}s"),
-        caption="Test accuracy against parameters; labels give the hidden layers",
+        caption="Test accuracy against parameters; each point is labelled with its model",
     )
     for row in rows:
         ctx.run.metric(f"{row['model']}_test_acc", row["test_acc"], f"{row['model']} test accuracy")
@@ -176,6 +176,7 @@ def task_3_2(ctx: TaskContext) -> None:
     "CNNs of other depths and widths, and CNN vs MLP",
     brief=CnnDepthSettings(),
     quick=CnnDepthSettings(epochs=2, train_size=2000, test_size=1000),
+    reads=("3.2",),
 )
 def task_4_2(ctx: TaskContext) -> None:
     s: CnnDepthSettings = ctx.settings

@@ -26,6 +26,7 @@ from dlcourse.suites.registry import task
     "Multi-task CNN (hard parameter sharing) on Fashion-MNIST, loss weight λ in {0, 0.25, 0.5, 0.75, 1}",
     brief=MultiTaskSettings(),
     quick=MultiTaskSettings(**QUICK),
+    reads=("6.1",),
 )
 def task_6_2(ctx: TaskContext) -> None:
     s: MultiTaskSettings = ctx.settings

@@ -56,6 +56,7 @@ def _trained_cnn(ctx: TaskContext) -> torch.nn.Module:
     "Visualising the 4.1 CNN: filters, activations, DeepDream",
     brief=VisualiseSettings(),
     quick=VisualiseSettings(dream_steps=15, test_size=1000),
+    needs=("4.1",),
 )
 def task_5(ctx: TaskContext) -> None:
     s: VisualiseSettings = ctx.settings

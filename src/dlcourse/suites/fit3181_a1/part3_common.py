@@ -210,10 +210,16 @@ def best_spec(ctx: TaskContext) -> tuple[dict[str, Any], float, str]:
     s: CnnSettings = ctx.settings
     folder = ctx.earlier_run("3.4")
     chosen = load_json(folder / "best.json") if folder else None
-    if chosen:
-        spec = spec_of(s, num_blocks=chosen["spec"]["num_blocks"], use_skip=chosen["spec"]["use_skip"])
-        return spec, chosen["lr"], f"the grid search's best (3.4): {describe(spec)}, lr {chosen['lr']:g}"
-    return spec_of(s), s.lr, f"the settings' model ({describe(spec_of(s))}, lr {s.lr:g}), as 3.4 has not run"
+    if not chosen:
+        return spec_of(s), s.lr, f"the settings' model ({describe(spec_of(s))}, lr {s.lr:g}), as 3.4 has not run"
+    # What the command line sets wins over the grid's choice.
+    given = {k: getattr(s, k) for k in ("num_blocks", "use_skip") if k in ctx.overridden}
+    spec = spec_of(s, **({k: chosen["spec"][k] for k in ("num_blocks", "use_skip")} | given))
+    lr = s.lr if "lr" in ctx.overridden else chosen["lr"]
+    source = f"the grid search's best (3.4): {describe(spec)}, lr {lr:g}"
+    if given or "lr" in ctx.overridden:
+        source += f" (with {', '.join(sorted([*given, *({'lr'} & ctx.overridden)]))} as given on the command line)"
+    return spec, lr, source
 
 
 def best_saved_model(ctx: TaskContext, data: Images) -> tuple[nn.Module, dict[str, Any], str] | None:

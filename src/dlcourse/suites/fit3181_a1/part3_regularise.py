@@ -74,6 +74,7 @@ class AugmentSettings(CnnSettings):
     "Data augmentation (random crop, flip) with early stopping, against no augmentation",
     brief=AugmentSettings(),
     quick=AugmentSettings(**QUICK | {"epochs": 4, "patience": 1}),
+    reads=("3.4",),
 )
 def task_3_5(ctx: TaskContext) -> None:
     s: AugmentSettings = ctx.settings
@@ -108,6 +109,7 @@ class MixupSettings(CnnSettings):
     "Mixup against no mixup",
     brief=MixupSettings(),
     quick=MixupSettings(**QUICK),
+    reads=("3.4",),
 )
 def task_3_7(ctx: TaskContext) -> None:
     s: MixupSettings = ctx.settings
@@ -135,6 +137,7 @@ class SamSettings(CnnSettings):
     "SAM (sharpness-aware minimisation) against the base optimiser",
     brief=SamSettings(),
     quick=SamSettings(**QUICK),
+    reads=("3.4",),
 )
 def task_3_10(ctx: TaskContext) -> None:
     s: SamSettings = ctx.settings

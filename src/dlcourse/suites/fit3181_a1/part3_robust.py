@@ -92,6 +92,7 @@ def standard_model(ctx: TaskContext, data: Images) -> tuple[nn.Module, str]:
     "FGSM, PGD and MIM attacks on the best model: robust accuracy and attacked images",
     brief=AttackSettings(),
     quick=AttackSettings(**QUICK | {"attack_size": 200}),
+    reads=("3.4", "3.5-3.6", "3.7", "3.10"),
 )
 def task_3_8(ctx: TaskContext) -> None:
     s: AttackSettings = ctx.settings
@@ -156,6 +157,7 @@ class RobustSettings(AttackSettings):
     "PGD adversarial training; the robust model saved to ./models, reloaded and attacked",
     brief=RobustSettings(),
     quick=RobustSettings(**QUICK | {"epochs": 1, "attack_size": 200, "robust_val_size": 100, "train_size": 600}),
+    reads=("3.4", "3.8"),
 )
 def task_3_9(ctx: TaskContext) -> None:
     s: RobustSettings = ctx.settings

@@ -31,6 +31,7 @@ class CompareSettings(Settings):
     "Tell the time: the representations compared (brief subtask 2)",
     brief=CompareSettings(),
     quick=CompareSettings(),
+    reads=("2a", "2b", "2c", "2d"),
 )
 def task_2e(ctx: TaskContext) -> None:
     rows, errors, missing, data, every = [], {}, [], {}, {}
@@ -113,17 +114,40 @@ def _wrap_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
 
 
 def _periodic_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
-    """Whether the periodic labels beat the best of every other representation, and by how much."""
+    """Whether the periodic labels beat the best of every other representation, by more than the test clocks'
+    noise: two standard errors of the mean of the paired differences (both read the same test clocks)."""
     if "2d" not in every or len(every) < 2:
         return None
-    periodic = min(every["2d"][0], key=lambda r: r["mean_min"])
-    others = [min(rows, key=lambda r: r["mean_min"]) for name, (rows, _) in every.items() if name != "2d"]
-    rival = min(others, key=lambda r: r["mean_min"])
-    verdict = "win" if periodic["mean_min"] < rival["mean_min"] else "do not win"
+    best = {name: min(enumerate(rows), key=lambda item: item[1]["mean_min"]) for name, (rows, _) in every.items()}
+    rival_name = min((n for n in best if n != "2d"), key=lambda n: best[n][1]["mean_min"])
+    (i, periodic), (j, rival) = best["2d"], best[rival_name]
+    gap = rival["mean_min"] - periodic["mean_min"]
+    noise = _paired_noise(every["2d"][1], i, every[rival_name][1], j)
+    if noise is not None and abs(gap) <= noise:
+        verdict = (
+            f"tie with the best other representation: the {abs(gap):.2f}-min gap is within the noise (±{noise:.2f}"
+        )
+        verdict += " min, two standard errors of the paired differences on these test clocks)"
+    else:
+        verdict = ("win" if gap > 0 else "do not win") + f" by {abs(gap):.2f} min"
+        verdict += f" (noise ±{noise:.2f} min)" if noise is not None else ""
     return (
-        f"Periodic labels {verdict}: {periodic['representation']} reads a mean {periodic['mean_min']:.1f} min "
-        f"(median {periodic['median_min']:.1f}) against {rival['mean_min']:.1f} min (median "
-        f"{rival['median_min']:.1f}) for the best other representation, {rival['representation']}. A (sin, cos) "
-        "pair has no jump anywhere on the dial and its squared error grows with the angle between the hands' "
-        "true and read positions, so the loss measures what the common-sense error measures."
+        f"Periodic labels {verdict}: {periodic['representation']} reads a mean {periodic['mean_min']:.2f} min "
+        f"(median {periodic['median_min']:.2f}) against {rival['mean_min']:.2f} min (median "
+        f"{rival['median_min']:.2f}) for {rival['representation']}. A (sin, cos) pair has no jump anywhere on the "
+        "dial and its squared error grows with the angle between the true and the read hand, so the loss measures "
+        "what the common-sense error measures."
     )
+
+
+def _paired_noise(folder_a: Path | None, i: int, folder_b: Path | None, j: int) -> float | None:
+    """Two standard errors of the mean per-clock difference between two recorded models' errors, or None when
+    either run's predictions are not there (or were made on other clocks)."""
+    try:
+        with np.load(folder_a / "predictions.npz") as a, np.load(folder_b / "predictions.npz") as b:
+            if not np.array_equal(a["test_index"], b["test_index"]):
+                return None
+            diff = a[f"errors_{i}"] - b[f"errors_{j}"]
+    except (OSError, KeyError, TypeError):
+        return None
+    return float(2 * diff.std(ddof=1) / np.sqrt(len(diff)))

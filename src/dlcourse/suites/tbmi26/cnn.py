@@ -75,7 +75,13 @@ class NoSettings(Settings):
     """Nothing to set: the task compares runs of earlier tasks."""
 
 
-@task("tbmi26/q5", "CNN against the fully connected network", brief=NoSettings(), quick=NoSettings())
+@task(
+    "tbmi26/q5",
+    "CNN against the fully connected network",
+    brief=NoSettings(),
+    quick=NoSettings(),
+    reads=("q2", "q4"),
+)
 def task_q5(ctx: TaskContext) -> None:
     dense, conv = earlier_summary(ctx, "q2"), earlier_summary(ctx, "q4")
     if dense is None or conv is None:

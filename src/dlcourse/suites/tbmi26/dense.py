@@ -66,6 +66,7 @@ class CompareMnistSettings(DataSize, Scheduled):
     "Q2's network against the MNIST MLP; why CIFAR-10 is harder",
     brief=CompareMnistSettings(),
     quick=CompareMnistSettings(epochs=2, train_size=2000),
+    reads=("q2",),
 )
 def task_q3(ctx: TaskContext) -> None:
     s: CompareMnistSettings = ctx.settings

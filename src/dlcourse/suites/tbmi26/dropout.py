@@ -52,6 +52,7 @@ class TestTimeSettings(SizedTestSet):
     "Q4 against Q6: train, validation and test accuracy",
     brief=TestTimeSettings(),
     quick=TestTimeSettings(),
+    reads=("q4", "q6"),
 )
 def task_q7(ctx: TaskContext) -> None:
     plain, dropped = earlier_summary(ctx, "q4"), earlier_summary(ctx, "q6")
