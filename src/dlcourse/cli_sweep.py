@@ -33,7 +33,9 @@ def resolve_space(name_or_path: str) -> tuple[SearchSpace, str]:
         if not path.is_file():
             raise InvalidSetting(f"no search-space file {path}")
         return load_space(path), path.stem
-    import dlcourse.suites  # noqa: F401  (suites register their spaces)
+    from dlcourse.suites import load
+
+    load()  # the suites register their spaces
 
     return SPACES.get(name_or_path)(), re.sub(r"[^\w.-]", "-", name_or_path)
 

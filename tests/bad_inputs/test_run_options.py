@@ -29,6 +29,7 @@ CASES = [
     ([TASK, *QUICK, "--set", "sizes="], "an MLP needs at least input and output"),
     ([TASK, *QUICK, "--set", "sizes=100,10"], "cannot take training data of shape (784,)"),
     ([TASK, "--set", "sizes=784,abc,10"], "sizes"),
+    ([TASK, *QUICK, "--set", "sizes=784,0,10"], "every MLP layer needs at least one unit"),
     ([TASK, "--set", "train_size=0"], "train_size"),
     ([TASK, "--profile", "fastest"], "unknown profile"),
     ([TASK, "--device", "tpu"], "unknown device"),

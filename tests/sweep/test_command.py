@@ -90,3 +90,12 @@ def test_importing_the_sweep_library_loads_no_suite():
     code = "import sys, dlcourse.sweep; print([m for m in sys.modules if m.startswith('dlcourse.suites')])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_space_a_suite_registers_is_found_by_name_in_a_fresh_process():
+    import subprocess
+    import sys
+
+    code = "from dlcourse.cli_sweep import resolve_space; print(resolve_space('leiden-a1/mlp')[1])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "leiden-a1-mlp"

@@ -21,6 +21,8 @@ def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0) ->
     """
     if len(sizes) < 2:
         raise InvalidSetting(f"an MLP needs at least input and output sizes, got {list(sizes)}")
+    if min(sizes) < 1:
+        raise InvalidSetting(f"every MLP layer needs at least one unit, got {list(sizes)}")
     layers: list[nn.Module] = [nn.Flatten()]
     for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(nn.Linear(n_in, n_out))
