@@ -28,6 +28,7 @@ def test_listing_imports_neither_torch_nor_the_suites():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "bath-a2/3.1" in out and "bath_a2.mlp" in out and "4.1!" in out
+    assert "Measured on a 2-core CPU" in out
     assert out.strip().splitlines()[-1] == "[]"
 
 

@@ -40,7 +40,7 @@ def list_tasks(
     """List the suites' tasks: profiles, the module that holds each, and the tasks whose results it reads."""
     import fnmatch
 
-    from dlcourse.suites.catalog import catalog
+    from dlcourse.suites.catalog import MEASURED_TIMES, catalog
 
     entries = [e for e in catalog() if fnmatch.fnmatchcase(e.id, pattern)]
     table = Table("task", "title", "profiles", "reads (! = must run first)", "module", box=None)
@@ -48,6 +48,10 @@ def list_tasks(
         reads = ", ".join([f"{n}!" for n in e.needs] + list(e.reads))
         table.add_row(e.id, e.title, ", ".join(e.profiles), reads, e.module.removeprefix("dlcourse.suites."))
     out.print(table)
+    times = Table("suite", "quick profile", "brief profile, full data", title="Measured on a 2-core CPU", box=None)
+    for suite in dict.fromkeys(e.suite for e in entries):
+        times.add_row(suite, *MEASURED_TIMES.get(suite, ("not measured", "not measured")))
+    out.print(times)
     if settings:
         from dlcourse.suites import TASKS
 
