@@ -2,10 +2,12 @@
 
 import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import dlcourse
 from dlcourse.errors import DataNotFound
 from dlcourse.report import build_report
 from dlcourse.suites import select
@@ -102,6 +104,8 @@ def test_report_follows_the_brief(suite_runs):
     for task in tasks:
         assert f"| bath-a2/{task} | " in top
     # A sentence every task says (the bundled sample stands in) appears once, at the top.
+    assert "| bath-a2/3.1 | MLP [784, 1000, 1000, 10] on MNIST | test accuracy" in top  # the headline
+    assert str(Path(dlcourse.__file__).parent) not in md  # no path of the machine it ran on
     sample_note = "full mnist not found: using the bundled real sample"
     assert md.count(sample_note) == 1 and md.index(sample_note) < positions[0]
     for task in tasks:  # every figure also comes as SVG, and the PNG is sharp at print size

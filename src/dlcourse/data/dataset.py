@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -28,9 +29,12 @@ class Dataset:
         return len(self.classes)
 
     def describe(self) -> str:
+        """Sizes and source in one line; a source file is named without its folder, so that a report does not
+        carry the paths of the machine it ran on."""
+        source = os.path.basename(self.source) if os.path.isabs(self.source) else self.source
         return (
             f"{self.name}: {len(self.x_train):,} train / {len(self.x_test):,} test images of "
-            f"{'x'.join(map(str, self.x_train.shape[1:]))}, from {self.source}"
+            f"{'x'.join(map(str, self.x_train.shape[1:]))}, from {source}"
         )
 
     def balanced_subset(self, n_train: int | None, n_test: int | None, seed: int = 0) -> Dataset:

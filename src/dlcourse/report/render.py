@@ -75,13 +75,25 @@ def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str
 
 
 def _summary_rows(sections: list[Section]) -> list[list[str]]:
-    """One row per task: its headline (the first result it records) and the profile it ran with."""
+    """One row per task: its headline result and the profile it ran with."""
     rows = []
     for s in sections:
-        metrics = _metric_rows(s)
-        headline = f"{metrics[0][0]}: {metrics[0][1]}" if metrics else "(figures and tables)"
+        headline = "(figures and tables)"
+        if metric := _headline(s):
+            headline = f"{metric['label']}: {format_metric(metric['name'], s.metrics.get(metric['name']))}"
         rows.append([s.task.id, s.task.title, headline, s.provenance.get("profile", "?")])
     return rows
+
+
+def _headline(section: Section) -> dict | None:
+    """The metric a reader looks for first: a test accuracy or a best result where the task records one,
+    else its first result that is not a timing."""
+    metrics = [e for e in section.entries if e["kind"] == "metric" and "second" not in e["name"]]
+    for wanted in ("test_acc", "best"):
+        found = next((e for e in metrics if wanted in e["name"]), None)
+        if found:
+            return found
+    return metrics[0] if metrics else None
 
 
 SUMMARY_HEADER = ["task", "title", "headline result", "profile"]
