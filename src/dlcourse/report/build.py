@@ -32,19 +32,19 @@ def build_report(
     """Write `<runs_root>/<suite>/report.md` and `report.html` with a section per finished task; returns both
     paths. Raises DamagedRun, after writing both, when a task's folder could not be read."""
     root = Path(runs_root) / suite
-    sections, damaged = [], []
+    sections, damaged, missing = [], [], []
     for t in tasks:
         try:
             section = _load_section(root / t.name, t)
         except _Damaged as exc:
             damaged.append(f"{t.id} ({exc}; rebuild it with 'dlcourse run {t.id}' and the options it ran with)")
             continue
-        if section is not None:
+        if section is None:
+            missing.append(t.id)
+        else:
             sections.append(section)
     if not sections and not damaged:
         raise DataNotFound(f"no finished runs of {suite} in {root}; run 'dlcourse run {suite}' first")
-    done = {s.task.id for s in sections} | {d.split(" ", 1)[0] for d in damaged}
-    missing = [t.id for t in tasks if t.id not in done]
     md = atomic.write_text(root / "report.md", render.markdown(title, sections, missing, damaged))
     html = atomic.write_text(root / "report.html", render.html(title, sections, missing, damaged))
     if damaged:

@@ -57,7 +57,7 @@ def _notes(section: Section, shared: Sequence[str]) -> list[str]:
     return [e["text"] for e in section.entries if e["kind"] == "note" and e["text"] not in shared]
 
 
-def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str]) -> list[str]:
+def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str], shared: Sequence[str]) -> list[str]:
     """Sentences for the top of a report: the quick-profile warning, what is not run, what is damaged, and
     the notes every task would otherwise repeat."""
     out = []
@@ -68,7 +68,6 @@ def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str
         out.append(f"Not run yet: {', '.join(missing)}.")
     if damaged:
         out.append(f"Left out, their run folders damaged: {'; '.join(damaged)}.")
-    shared = shared_notes(sections)
     if shared:
         out.append("Said by several tasks: " + " ".join(t if t.endswith(".") else f"{t}." for t in shared))
     return out
@@ -101,8 +100,8 @@ SUMMARY_HEADER = ["task", "title", "headline result", "profile"]
 
 def markdown(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = ()) -> str:
     out = [f"# {title}\n"]
-    out += [f"{line}\n" for line in _preamble(sections, missing, damaged)]
     shared = shared_notes(sections)
+    out += [f"{line}\n" for line in _preamble(sections, missing, damaged, shared)]
     if sections:
         out.append(
             "| "
@@ -151,8 +150,8 @@ def html(title: str, sections: list[Section], missing: list[str], damaged: Seque
         f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title>"
         f"<style>{_CSS}\n{print_css(suite)}</style></head><body><h1>{esc(title)}</h1>"
     ]
-    out += [f"<p class='preamble'>{esc(line)}</p>" for line in _preamble(sections, missing, damaged)]
     shared = shared_notes(sections)
+    out += [f"<p class='preamble'>{esc(line)}</p>" for line in _preamble(sections, missing, damaged, shared)]
     if sections:
         out.append(_html_table(SUMMARY_HEADER, _summary_rows(sections)))
     for s in sections:
