@@ -12,6 +12,7 @@ import torch
 from dlcourse.cli import main
 from dlcourse.suites import select
 from dlcourse.suites.runner import run_task
+from tests.fixtures import offline_runs
 
 TASK = "bath-a2/3.1"
 
@@ -41,16 +42,8 @@ class Earlier:
 @pytest.fixture(scope="session")
 def earlier_run(tmp_path_factory) -> tuple[Earlier, str, set[str]]:
     runs = tmp_path_factory.mktemp("earlier") / "runs"
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with pytest.MonkeyPatch.context() as mp:  # offline and without user data, as the autouse fixture does
-        mp.setenv("DLCOURSE_OFFLINE", "1")
-        mp.delenv("DLCOURSE_DATA", raising=False)
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        try:
-            run_task(select(TASK)[0], profile="quick", runs_root=runs, quiet=True, overrides={"epochs": 1})
-        finally:
-            torch.set_num_threads(threads)
+    with offline_runs(tmp_path_factory):
+        run_task(select(TASK)[0], profile="quick", runs_root=runs, quiet=True, overrides={"epochs": 1})
     earlier = Earlier(runs)
     return earlier, digest(earlier.folder), earlier.listing()
 

@@ -48,26 +48,34 @@ def test_a_bad_mnist_file(case, refuse, earlier, tmp_path):
     content, words = BAD_MNIST[case]
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "mnist.npz").write_bytes(content)
-    refuse(["run", TASK, "-q", "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], words)
+    assert refuse(["run", TASK, "-q", "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], words).startswith(
+        "error: "
+    )
     assert (tmp_path / "data" / "mnist.npz").read_bytes() == content
 
 
 def test_cifar10_images_without_a_channel_axis(refuse, earlier, tmp_path):
     (tmp_path / "data").mkdir()
     np.savez(tmp_path / "data" / "cifar10.npz", **arrays(shape=(32, 32)))
-    refuse(["run", "tbmi26/q1", "-q", "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], "32 x 32 x 3")
+    assert refuse(
+        ["run", "tbmi26/q1", "-q", "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], "32 x 32 x 3"
+    ).startswith("error: ")
 
 
 def test_cifar10_label_out_of_range(refuse, earlier, tmp_path):
     (tmp_path / "data").mkdir()
     np.savez(tmp_path / "data" / "cifar10.npz", **arrays(shape=(32, 32, 3), labels=np.full(20, 10)))
-    refuse(["run", "tbmi26/q1", "-q", "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], "0-9")
+    assert refuse(
+        ["run", "tbmi26/q1", "-q", "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], "0-9"
+    ).startswith("error: ")
 
 
 def test_fashion_mnist_float_images(refuse, earlier, tmp_path):
     (tmp_path / "data").mkdir()
     np.savez(tmp_path / "data" / "fashion_mnist.npz", **arrays(dtype=np.float64))
-    refuse(["run", "bath-a2/6.1", "-q", "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], "float64")
+    assert refuse(
+        ["run", "bath-a2/6.1", "-q", "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], "float64"
+    ).startswith("error: ")
 
 
 # -- run folders that cannot be written -------------------------------------------------------------------
@@ -79,26 +87,26 @@ def quick(runs: Path) -> list:
 
 def test_a_runs_dir_that_is_a_file(refuse, tmp_path, earlier):
     (tmp_path / "runs").write_text("not a folder")
-    refuse(quick(tmp_path / "runs"), "earlier results are kept")
+    assert refuse(quick(tmp_path / "runs"), "earlier results are kept").startswith("error: ")
     assert (tmp_path / "runs").read_text() == "not a folder"
 
 
 def test_a_runs_dir_below_a_file(refuse, tmp_path, earlier):
     (tmp_path / "file").write_text("x")
-    refuse(quick(tmp_path / "file" / "runs"), "file")
+    assert refuse(quick(tmp_path / "file" / "runs"), "file").startswith("error: ")
 
 
 def test_a_suite_folder_that_is_a_file(refuse, tmp_path, earlier):
     (tmp_path / "runs").mkdir()
     (tmp_path / "runs" / "bath-a2").write_text("x")
-    refuse(quick(tmp_path / "runs"), "bath-a2")
+    assert refuse(quick(tmp_path / "runs"), "bath-a2").startswith("error: ")
     assert (tmp_path / "runs" / "bath-a2").read_text() == "x"
 
 
 def test_a_task_folder_that_is_a_file(refuse, tmp_path, earlier):
     (tmp_path / "runs" / "bath-a2").mkdir(parents=True)
     (tmp_path / "runs" / "bath-a2" / "3.1").write_text("x")
-    refuse(quick(tmp_path / "runs"), "3.1")
+    assert refuse(quick(tmp_path / "runs"), "3.1").startswith("error: ")
     assert (tmp_path / "runs" / "bath-a2" / "3.1").read_text() == "x"
 
 
@@ -124,7 +132,7 @@ def test_a_previous_run_that_cannot_be_moved_aside(refuse, earlier, monkeypatch)
         return real(self, target)
 
     monkeypatch.setattr(Path, "rename", read_only)
-    refuse(quick(earlier.runs), "kept")
+    assert refuse(quick(earlier.runs), "kept").startswith("error: ")
 
 
 def test_a_staging_folder_that_cannot_be_made(refuse, earlier, monkeypatch):
@@ -136,13 +144,13 @@ def test_a_staging_folder_that_cannot_be_made(refuse, earlier, monkeypatch):
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "mkdir", read_only)
-    refuse(quick(earlier.runs), "kept")
+    assert refuse(quick(earlier.runs), "kept").startswith("error: ")
 
 
 def test_a_report_whose_file_is_a_folder(refuse, earlier):
     (earlier.runs / "bath-a2" / "report.html").mkdir()
     try:
-        refuse(["report", "bath-a2", "--runs-dir", earlier.runs], "report.html")
+        assert refuse(["report", "bath-a2", "--runs-dir", earlier.runs], "report.html").startswith("error: ")
     finally:
         (earlier.runs / "bath-a2" / "report.html").rmdir()
         (earlier.runs / "bath-a2" / "report.md").unlink(missing_ok=True)  # written before the HTML failed

@@ -44,12 +44,14 @@ CASES = [
 
 @pytest.mark.parametrize(("args", "words"), CASES, ids=[" ".join(a) for a, _ in CASES])
 def test_bad_option_or_setting(args, words, refuse, earlier):
-    refuse(["run", *args, "--runs-dir", earlier.runs], words)
+    assert refuse(["run", *args, "--runs-dir", earlier.runs], words).startswith("error: ")
 
 
 def test_a_data_dir_that_is_a_file_is_called_a_file(refuse, earlier, tmp_path):
     (tmp_path / "data").write_text("")
-    refuse(["run", TASK, "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], "is a file, not a folder")
+    assert refuse(
+        ["run", TASK, "--data-dir", tmp_path / "data", "--runs-dir", earlier.runs], "is a file, not a folder"
+    ).startswith("error: ")
 
 
 def test_cuda_asked_for_where_there_is_none_keeps_its_capital(refuse, earlier, monkeypatch):
@@ -59,12 +61,14 @@ def test_cuda_asked_for_where_there_is_none_keeps_its_capital(refuse, earlier, m
 
 
 def test_a_learning_rate_that_diverges_stops_without_replacing_the_earlier_run(refuse, earlier):
-    refuse(["run", TASK, *QUICK, "--epochs", "2", "--lr", "1e6", "--runs-dir", earlier.runs], "diverged")
+    assert refuse(
+        ["run", TASK, *QUICK, "--epochs", "2", "--lr", "1e6", "--runs-dir", earlier.runs], "diverged"
+    ).startswith("error: ")
 
 
 def test_a_report_of_a_task_is_refused(refuse, earlier):
-    refuse(["report", TASK, "--runs-dir", earlier.runs], "takes a suite name")
+    assert refuse(["report", TASK, "--runs-dir", earlier.runs], "takes a suite name").startswith("error: ")
 
 
 def test_a_report_of_an_unknown_suite_is_refused(refuse, earlier):
-    refuse(["report", "nosuch", "--runs-dir", earlier.runs], "unknown suite")
+    assert refuse(["report", "nosuch", "--runs-dir", earlier.runs], "unknown suite").startswith("error: ")

@@ -47,8 +47,8 @@ def test_a_bad_calculator_input(case, refuse, tmp_path):
         path.write_bytes(content)
     elif content is not None:
         path.write_text(content)
-    refuse(["theory", "forward", path, *args], words)
+    assert refuse(["theory", "forward", path, *args], words).startswith("error: ")
 
 
 def test_a_network_path_that_is_a_folder(refuse, tmp_path):
-    refuse(["theory", "forward", tmp_path, *GOOD], "is a folder, not a file")
+    assert refuse(["theory", "forward", tmp_path, *GOOD], "is a folder, not a file").startswith("error: ")

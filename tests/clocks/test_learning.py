@@ -14,6 +14,7 @@ from dlcourse.suites import select
 from dlcourse.suites.runner import run_task
 from dlcourse.telltime import CONSTANT_BASELINE, Periodic, common_sense_error
 from dlcourse.train import Metrics, TrainConfig, fit, predict
+from tests.fixtures import offline_runs
 
 
 @pytest.fixture
@@ -51,20 +52,12 @@ TINY = dict(count="200", size="24", filters="4,8", hidden="8", epochs="1", batch
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with pytest.MonkeyPatch.context() as mp:  # offline and without user data, as conftest does per test
-        mp.setenv("DLCOURSE_OFFLINE", "1")
-        mp.delenv("DLCOURSE_DATA", raising=False)
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        try:
-            for task in select("leiden-a1"):
-                if task.name.startswith("2"):
-                    fields = task.settings_class.__dataclass_fields__
-                    own = {k: v for k, v in TINY.items() if k in fields}
-                    run_task(task, profile="quick", runs_root=root, quiet=True, overrides=own)
-        finally:
-            torch.set_num_threads(threads)
+    with offline_runs(tmp_path_factory):
+        for task in select("leiden-a1"):
+            if task.name.startswith("2"):
+                fields = task.settings_class.__dataclass_fields__
+                own = {k: v for k, v in TINY.items() if k in fields}
+                run_task(task, profile="quick", runs_root=root, quiet=True, overrides=own)
     return root / "leiden-a1"
 
 

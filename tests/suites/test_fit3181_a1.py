@@ -5,30 +5,21 @@ import json
 
 import numpy as np
 import pytest
-import torch
 
 from dlcourse.suites import select
 from dlcourse.suites.fit3181_a1.letters_ffn import grid
 from dlcourse.suites.runner import run_task
 from dlcourse.theory import calculate, load_network
+from tests.fixtures import offline_runs
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
-    threads = torch.get_num_threads()
-    # Tiny models train far faster on one thread than on several that compete for shared cores.
-    torch.set_num_threads(1)
-    with pytest.MonkeyPatch.context() as mp:  # offline and without user data, as conftest does per test
-        mp.setenv("DLCOURSE_OFFLINE", "1")
-        mp.delenv("DLCOURSE_DATA", raising=False)
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        try:
-            for task in select("fit3181-a1"):
-                if not task.name.startswith("3."):  # Part 3 has its own test module
-                    run_task(task, profile="quick", runs_root=root, quiet=True)
-        finally:
-            torch.set_num_threads(threads)
+    with offline_runs(tmp_path_factory):
+        for task in select("fit3181-a1"):
+            if not task.name.startswith("3."):  # Part 3 has its own test module
+                run_task(task, profile="quick", runs_root=root, quiet=True)
     return root / "fit3181-a1"
 
 

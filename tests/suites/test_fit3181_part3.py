@@ -12,6 +12,7 @@ from dlcourse.models import image_classifier
 from dlcourse.suites import select
 from dlcourse.suites.fit3181_a1.part3_cnn import grid
 from dlcourse.suites.runner import run_task
+from tests.fixtures import offline_runs
 
 TINY = {"width": 4, "epochs": 1, "batch_size": 50, "train_size": 400, "test_size": 100, "attack_size": 40,
         "robust_val_size": 20, "steps": 5, "train_steps": 2, "shown": 6, "patience": 1}  # fmt: skip
@@ -21,19 +22,11 @@ TINY = {"width": 4, "epochs": 1, "batch_size": 50, "train_size": 400, "test_size
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
     models = tmp_path_factory.mktemp("models")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny models train faster on one thread than on several competing for cores
-    with pytest.MonkeyPatch.context() as mp:  # offline and without user data, as conftest does per test
-        mp.setenv("DLCOURSE_OFFLINE", "1")
-        mp.delenv("DLCOURSE_DATA", raising=False)
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        try:
-            for task in select("fit3181-a1"):
-                if task.name.startswith("3."):
-                    overrides = TINY | {"models_dir": str(models), "epochs": 2 if task.name == "3.5-3.6" else 1}
-                    run_task(task, profile="quick", runs_root=root, quiet=True, overrides=overrides)
-        finally:
-            torch.set_num_threads(threads)
+    with offline_runs(tmp_path_factory):
+        for task in select("fit3181-a1"):
+            if task.name.startswith("3."):
+                overrides = TINY | {"models_dir": str(models), "epochs": 2 if task.name == "3.5-3.6" else 1}
+                run_task(task, profile="quick", runs_root=root, quiet=True, overrides=overrides)
     return root / "fit3181-a1", models
 
 

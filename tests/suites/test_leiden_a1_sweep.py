@@ -4,27 +4,20 @@ import csv
 import json
 
 import pytest
-import torch
 
 from dlcourse.errors import InvalidSetting
 from dlcourse.suites import select
 from dlcourse.suites.leiden_a1.sweep_task import SweepSettings, cnn_space, mlp_space
 from dlcourse.suites.runner import run_task
 from dlcourse.sweep import read_results
+from tests.fixtures import offline_runs
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
-    threads = torch.get_num_threads()
-    with pytest.MonkeyPatch.context() as mp:  # offline and without user data, as conftest does per test
-        mp.setenv("DLCOURSE_OFFLINE", "1")
-        mp.delenv("DLCOURSE_DATA", raising=False)
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        try:
-            run_task(select("leiden-a1/1")[0], profile="quick", runs_root=root, quiet=True)
-        finally:
-            torch.set_num_threads(threads)
+    with offline_runs(tmp_path_factory, threads=None):
+        run_task(select("leiden-a1/1")[0], profile="quick", runs_root=root, quiet=True)
     return root / "leiden-a1"
 
 

@@ -6,11 +6,11 @@ import json
 
 import numpy as np
 import pytest
-import torch
 
 from dlcourse.data import load_sample
 from dlcourse.suites import select
 from dlcourse.suites.runner import run_task
+from tests.fixtures import offline_runs
 
 FILTERS = (8, 16, 32)
 TINY = {
@@ -33,30 +33,22 @@ BEST = {"train_size": 600, "test_size": 200, "epochs": 1, "widths": (8, 16, 16),
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small models train faster on one thread than on several competing ones
-    with pytest.MonkeyPatch.context() as mp:  # offline and without user data, as conftest does per test
-        mp.setenv("DLCOURSE_OFFLINE", "1")
-        mp.delenv("DLCOURSE_DATA", raising=False)
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        try:
-            for task in select("tbmi26"):
-                run_task(task, profile="quick", runs_root=root, quiet=True, overrides=PER_TASK.get(task.name, TINY))
-            # `best` reads full data only: give it the sample as a data folder.
-            data_dir = tmp_path_factory.mktemp("data")
-            sample = load_sample("cifar10")
-            arrays = {k: getattr(sample, k) for k in ("x_train", "y_train", "x_test", "y_test")}
-            np.savez(data_dir / "cifar10.npz", **arrays)
-            best = run_task(
-                select("tbmi26/q10")[0],
-                profile="best",
-                data_dir=data_dir,
-                runs_root=root / "best",
-                quiet=True,
-                overrides=BEST,
-            )
-        finally:
-            torch.set_num_threads(threads)
+    with offline_runs(tmp_path_factory):
+        for task in select("tbmi26"):
+            run_task(task, profile="quick", runs_root=root, quiet=True, overrides=PER_TASK.get(task.name, TINY))
+        # `best` reads full data only: give it the sample as a data folder.
+        data_dir = tmp_path_factory.mktemp("data")
+        sample = load_sample("cifar10")
+        arrays = {k: getattr(sample, k) for k in ("x_train", "y_train", "x_test", "y_test")}
+        np.savez(data_dir / "cifar10.npz", **arrays)
+        best = run_task(
+            select("tbmi26/q10")[0],
+            profile="best",
+            data_dir=data_dir,
+            runs_root=root / "best",
+            quiet=True,
+            overrides=BEST,
+        )
     return root / "tbmi26", best
 
 
