@@ -121,7 +121,7 @@ def run(
     """Run one task or every task of a suite; results go to RUNS_DIR/<suite>/<task>/."""
     from dlcourse.data.fetch import search_dirs
     from dlcourse.suites import select
-    from dlcourse.suites.runner import check_needs, check_overrides, run_task
+    from dlcourse.suites.runner import check_needs, check_overrides, run_task, settings_for
 
     if not 0 <= seed < 2**32:
         raise InvalidSetting(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
@@ -134,9 +134,7 @@ def run(
         if not quiet:
             out.print(f"note: {key!r} is not a setting of {', '.join(skipped)}, which run without it")
     for task in tasks:  # validate every task's settings before any of them runs
-        task.settings(profile)[0].override(
-            {k: v for k, v in overrides.items() if k.replace("-", "_") in task.settings_class.__dataclass_fields__}
-        )
+        settings_for(task, profile, overrides)
     if data_dir is not None:
         search_dirs(data_dir)
     selected = {t.name for t in tasks}
