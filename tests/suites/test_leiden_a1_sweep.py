@@ -70,7 +70,25 @@ def test_the_brief_spaces_hold_the_books_networks():
     cnn = [t.config for t in cnn_space(brief).trials()]
     assert len(mlp) == brief.mlp_trials and len(cnn) == brief.cnn_trials
     assert all(c["holdout"] == 0.1 and c["train_size"] is None and c["source"] == "full" for c in mlp + cnn)
-    assert {tuple(c["hidden"]) for c in mlp} >= {(300, 100)} and {tuple(c["filters"]) for c in cnn} >= {(64, 128, 256)}
+    assert {tuple(c["hidden"]) for c in mlp} >= {(300, 100)}
+    # The default halves every filter count for the CPU budget; width 1 is the book's 64-128-256.
+    assert {tuple(c["filters"]) for c in cnn} >= {(32, 64, 128)}
+    book = [t.config for t in cnn_space(SweepSettings(cnn_width=1.0)).trials()]
+    assert {tuple(c["filters"]) for c in book} >= {(64, 128, 256)}
+
+
+def test_cnn_trials_run_in_bf16_only_where_the_machine_has_it(monkeypatch):
+    import dlcourse.suites.leiden_a1.sweep_task as sweep_task
+
+    auto = SweepSettings()
+    monkeypatch.setattr(sweep_task, "cpu_supports_bf16", lambda: False)
+    assert {t.config["precision"] for t in cnn_space(auto).trials()} == {"fp32"}
+    assert {t.config["precision"] for t in cnn_space(auto, device="cuda").trials()} == {"bf16"}
+    monkeypatch.setattr(sweep_task, "cpu_supports_bf16", lambda: True)
+    assert {t.config["precision"] for t in cnn_space(auto).trials()} == {"bf16"}
+    assert {t.config["precision"] for t in cnn_space(SweepSettings(precision="fp32")).trials()} == {"fp32"}
+    # The MLP's step is too small for bf16 to matter, and fp32 gives the same numbers on every machine.
+    assert {t.config["precision"] for t in mlp_space(auto).trials()} == {"fp32"}
 
 
 def test_unknown_network_is_rejected(tmp_path):
