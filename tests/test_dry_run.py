@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from dlcourse.cli import main
+from dlcourse.plots.print_size import MIN_PRINTED_PT
 from dlcourse.suites import select, suites
 from dlcourse.suites.runner import run_task
 
@@ -26,6 +27,10 @@ def test_every_task_of_the_suite_runs_dry(suite, tmp_path, one_thread):
         assert json.loads((folder / "provenance.json").read_text())["finished"], task.id
         histories = json.loads((folder / "history.json").read_text()) if (folder / "history.json").is_file() else {}
         assert all(len(h["rows"]) == 1 for h in histories.values()), task.id  # one epoch of one batch
+        # Every figure of every task prints its smallest text at 8 pt or more in the report.
+        figures = [e for e in json.loads((folder / "manifest.json").read_text()) if e["kind"] == "figure"]
+        small = {e["name"]: e["printed_pt"] for e in figures if e.get("printed_pt", MIN_PRINTED_PT) < MIN_PRINTED_PT}
+        assert not small, f"{task.id}: text under {MIN_PRINTED_PT:g} pt when printed: {small}"
 
 
 def test_dry_run_keeps_nothing(capsys, tmp_path, monkeypatch, one_thread):

@@ -16,6 +16,7 @@ import csv
 import errno
 import io
 import json
+import math
 import os
 import shutil
 import uuid
@@ -81,15 +82,20 @@ class Run:
 
     def figure(self, name: str, fig: Any, caption: str = "") -> None:
         """A matplotlib figure saved as `<name>.png` at 200 dpi (sharp at print size) and as `<name>.svg`
-        (for a report that scales it), then closed."""
+        (for a report that scales it), then closed. The manifest records the size its smallest text prints
+        at in the report (`printed_pt`; see plots/print_size.py)."""
         import matplotlib.pyplot as plt
 
+        from dlcourse.plots.print_size import smallest_printed_text
+
+        printed = smallest_printed_text(fig, FIGURE_DPI)
         for kind, options in (("png", {"dpi": FIGURE_DPI}), ("svg", {})):
             buf = io.BytesIO()
             fig.savefig(buf, format=kind, bbox_inches="tight", **options)
             atomic.write_bytes(self.dir / f"{name}.{kind}", buf.getvalue())
         plt.close(fig)
-        self._add({"kind": "figure", "name": name, "caption": caption})
+        entry = {"kind": "figure", "name": name, "caption": caption}
+        self._add(entry | ({"printed_pt": round(printed, 2)} if math.isfinite(printed) else {}))
 
     def array(self, name: str, **arrays: np.ndarray) -> None:
         """Raw arrays as `<name>.npz`, so figures can be redrawn without retraining."""

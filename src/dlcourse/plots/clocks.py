@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from dlcourse.plots.print_size import FIGURE_WIDTH_IN
 from dlcourse.telltime.error import DIAL
 from dlcourse.train.history import History
 
@@ -24,7 +25,8 @@ def clock_grid(images: np.ndarray, titles: list[str], cols: int = 8, title: str 
     n, h, w = images.shape
     cols = min(cols, n)
     rows = -(-n // cols)
-    inches = 1.5 / w  # each clock is drawn 1.5 inches wide
+    # Each clock is drawn as wide as the printed page allows for `cols` of them (at most 1.5 inches).
+    inches = min(1.5, (FIGURE_WIDTH_IN - 0.08 * (cols - 1)) / cols) / w
     lines = max((text.count("\n") + 1 for text in titles), default=0)
     gap = round(0.08 / inches)
     caption = round((0.16 * lines + 0.04) / inches) if lines else 0  # room above each row for its caption
@@ -48,13 +50,17 @@ def clock_grid(images: np.ndarray, titles: list[str], cols: int = 8, title: str 
 def error_histograms(errors: dict[str, np.ndarray], title: str = "") -> Figure:
     """Common-sense errors per representation: one histogram panel each, on a shared logarithmic axis
     (errors run from fractions of a minute to 6 hours; errors under 0.1 min are counted at 0.1)."""
+    cols = min(3, len(errors))
+    rows = -(-len(errors) // cols)
     fig, axes = plt.subplots(
-        1, len(errors), figsize=(3.4 * len(errors), 3.0), squeeze=False, sharey=True, layout="constrained"
+        rows, cols, figsize=(FIGURE_WIDTH_IN, 2.3 * rows + 0.3), squeeze=False, sharey=True, layout="constrained"
     )
     # Drawn on log10 of the error with hand-made ticks: a true log axis costs more than the rest of the figure.
     edges = np.linspace(-1, np.log10(360), 37)
     ticks = [0.1, 1, 10, 100]
-    for ax, (name, err) in zip(axes[0], errors.items(), strict=True):
+    for ax in axes.flat[len(errors) :]:
+        ax.set_visible(False)
+    for ax, (name, err) in zip(axes.flat, errors.items(), strict=False):
         counts, _ = np.histogram(np.log10(np.clip(err, 0.1, 360)), bins=edges)
         ax.stairs(counts, edges, fill=True, color="tab:blue")
         ax.axvline(
@@ -63,9 +69,9 @@ def error_histograms(errors: dict[str, np.ndarray], title: str = "") -> Figure:
         ax.axvline(np.log10(max(float(np.mean(err)), 0.1)), color="tab:red", lw=1, label=f"mean {np.mean(err):.1f}")
         ax.set_xticks(np.log10(ticks), [f"{t:g}" for t in ticks])
         ax.set(title=name, xlabel="common-sense error (min)", xlim=(edges[0], edges[-1]))
-        ax.title.set_fontsize(9)
-        ax.legend(fontsize=7)
-    axes[0, 0].set_ylabel("test clocks")
+        ax.legend(loc="upper left")
+    for row in axes:
+        row[0].set_ylabel("test clocks")
     if title:
         fig.suptitle(title)
     return fig
@@ -74,7 +80,7 @@ def error_histograms(errors: dict[str, np.ndarray], title: str = "") -> Figure:
 def error_by_time(errors: dict[str, np.ndarray], true_minutes: np.ndarray, title: str = "") -> Figure:
     """Mean common-sense error against the true time, in half-hour bins: shows where on the dial a
     representation fails (a plain regression fails near 12 o'clock, where the number jumps from 12 to 0)."""
-    fig, ax = plt.subplots(figsize=(8, 3.4))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 3.4), layout="constrained")
     bins = (np.asarray(true_minutes) // 30).astype(int)
     centres = np.arange(24) * 0.5 + 0.25
     for name, err in errors.items():
@@ -82,16 +88,15 @@ def error_by_time(errors: dict[str, np.ndarray], true_minutes: np.ndarray, title
         ax.plot(centres, means, "-o", ms=3, label=name)
     ax.set(xlabel="true time (hours after 12:00)", ylabel="mean error (min)", xticks=range(13), xlim=(0, 12))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    fig.legend(loc="outside lower center", ncols=min(4, len(errors)))  # below the axes, off the curves
     if title:
         ax.set_title(title)
-    fig.tight_layout()
     return fig
 
 
 def error_cdfs(errors: dict[str, np.ndarray], title: str = "") -> Figure:
     """Share of test clocks read within x minutes, one curve per representation."""
-    fig, ax = plt.subplots(figsize=(7, 3.8))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 3.8))
     for name, err in errors.items():
         ordered = np.sort(err)
         ax.plot(np.maximum(ordered, 0.05), np.arange(1, len(ordered) + 1) / len(ordered) * 100, label=name)
@@ -99,7 +104,7 @@ def error_cdfs(errors: dict[str, np.ndarray], title: str = "") -> Figure:
         ax.axvline(x, color="0.7", lw=0.8, ls=":")
     ax.set(xscale="log", xlabel="common-sense error (min)", ylabel="test clocks within (%)", ylim=(0, 100))
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    ax.legend(loc="lower right")  # the curves rise from the lower left to the upper right
     if title:
         ax.set_title(title)
     fig.tight_layout()
@@ -110,7 +115,7 @@ def training_curves(histories: dict[str, History], tolerance: float, title: str 
     """Per epoch: the share of clocks read within `tolerance` minutes (train dashed, validation solid) and
     the training loss as a share of its first epoch's, one colour per representation (the losses differ in
     kind, so only their shapes compare)."""
-    fig, (ax_share, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, (ax_share, ax_loss) = plt.subplots(1, 2, figsize=(FIGURE_WIDTH_IN, 3.4), layout="constrained")
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (name, history) in enumerate(histories.items()):
         color = colors[i % len(colors)]
@@ -119,12 +124,11 @@ def training_curves(histories: dict[str, History], tolerance: float, title: str 
         ax_share.plot(epochs, [100 * v for v in history.column("val_acc")], "-o", ms=3, color=color, label=name)
         losses = history.column("train_loss")
         ax_loss.plot(epochs, [v / losses[0] for v in losses], "-", color=color, label=name)
-    ax_share.set(xlabel="epoch", ylabel=f"within {tolerance:g} min (%)", title="train (dashed) and validation")
+    ax_share.set(xlabel="epoch", ylabel=f"within {tolerance:g} min (%)", title="train (dashed), validation")
     ax_loss.set(xlabel="epoch", ylabel="training loss / epoch 1's", ylim=(0, None), title="training loss")
     for ax in (ax_share, ax_loss):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+    fig.legend(*ax_share.get_legend_handles_labels(), loc="outside lower center", ncols=min(4, len(histories)))
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig

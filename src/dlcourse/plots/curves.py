@@ -5,13 +5,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from dlcourse.plots.print_size import FIGURE_WIDTH_IN
 from dlcourse.train.history import History
 
 
 def learning_curves(histories: dict[str, History], title: str = "") -> Figure:
     """Accuracy and loss against epoch: train (running mean over the epoch) dashed, test solid, validation
     (when recorded) dotted."""
-    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(FIGURE_WIDTH_IN, 3.6), layout="constrained")
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (label, history) in enumerate(histories.items()):
         color = colors[i % len(colors)]
@@ -42,18 +43,18 @@ def learning_curves(histories: dict[str, History], title: str = "") -> Figure:
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
     for ax in (ax_acc, ax_loss):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
+    handles, labels = ax_acc.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)))  # one legend, off the data
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
 def accuracy_vs_parameters(families: dict[str, list[dict]], title: str = "") -> Figure:
     """Test accuracy against parameter count (log scale), one marker series per model family;
     each point is labelled with its model's name (unique, where hidden-layer counts repeat)."""
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 4.2))
     for family, rows in families.items():
         params = [r["parameters"] for r in rows]
         accs = [100 * r["test_acc"] for r in rows]
@@ -62,6 +63,6 @@ def accuracy_vs_parameters(families: dict[str, list[dict]], title: str = "") -> 
             ax.annotate(r["model"], (p, a), textcoords="offset points", xytext=(5, 4), fontsize=8)
     ax.set(xscale="log", xlabel="parameters (weights + biases)", ylabel="test accuracy (%)", title=title)
     ax.grid(alpha=0.3, which="both")
-    ax.legend()
+    ax.legend(loc="lower right")
     fig.tight_layout()
     return fig

@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
 
+from dlcourse.plots.print_size import FIGURE_WIDTH_IN
+
 MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*", "<", ">")
 
 
@@ -27,7 +29,9 @@ def embedding_scatter(
 ) -> Figure:
     """Left: every point, coloured and marked by class (small, translucent, so 60,000 stay readable).
     Right: each class's centroid with its one- and two-standard-deviation ellipses."""
-    fig, (ax_pts, ax_ctr) = plt.subplots(1, 2, figsize=(13, 6), sharex=True, sharey=True)
+    fig, (ax_pts, ax_ctr) = plt.subplots(
+        1, 2, figsize=(FIGURE_WIDTH_IN, 4.3), sharex=True, sharey=True, layout="constrained"
+    )
     alpha = float(np.clip(9000 / max(len(points), 1), 0.15, 0.6))
     order = np.random.default_rng(0).permutation(len(points))  # no class is drawn entirely on top
     pts, lab = points[order], labels[order]
@@ -39,7 +43,7 @@ def embedding_scatter(
         Line2D([], [], ls="", marker=_style(i)[1], color=_style(i)[0], ms=8, label=name)
         for i, name in enumerate(classes)
     ]
-    ax_pts.legend(handles=handles, title="class", loc="best", fontsize=9, ncols=2)
+    fig.legend(handles=handles, loc="outside lower center", ncols=5)  # below both panels, off the points
     ax_pts.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=f"{len(points):,} training images")
     for i, name in enumerate(classes):
         color, marker = _style(i)
@@ -49,17 +53,16 @@ def embedding_scatter(
             width, height = 2 * k * np.sqrt(np.maximum(values[::-1], 0))
             ax_ctr.add_patch(Ellipse(centroids[i], width, height, angle=angle, fill=False, ec=color, ls=ls, lw=1.5))
         ax_ctr.plot(*centroids[i], marker=marker, color=color, ms=9, mec="k")
-        ax_ctr.annotate(name, centroids[i], xytext=(6, 6), textcoords="offset points", fontsize=11, weight="bold")
-    ax_ctr.set(xlabel=axis_labels[0], title="class centroids, 1 sd (solid) and 2 sd (dotted) ellipses")
+        ax_ctr.annotate(name, centroids[i], xytext=(4, 4), textcoords="offset points", fontsize=8, weight="bold")
+    ax_ctr.set(xlabel=axis_labels[0], title="class centroids\n1 sd (solid), 2 sd (dotted) ellipses")
     for ax in (ax_pts, ax_ctr):
         ax.grid(alpha=0.3)
-    fig.tight_layout()
     return fig
 
 
 def scree(ratios: np.ndarray) -> Figure:
     """Explained-variance ratio of each principal component (bars) and the cumulative share (line)."""
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 3.4))
     ks = np.arange(1, len(ratios) + 1)
     ax.bar(ks, 100 * ratios, color="C0", label="per component")
     ax.set(xlabel="principal component", ylabel="explained variance (%)", xlim=(0.3, len(ratios) + 0.7))

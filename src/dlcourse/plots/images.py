@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from dlcourse.plots.print_size import FIGURE_WIDTH_IN
+
 
 def image_grid(
     images: list,
@@ -16,9 +18,12 @@ def image_grid(
     title: str = "",
     panel: float = 1.1,
 ) -> Figure:
-    """Images on a grid, one shared colour scale (symmetric around 0 when `symmetric`), with a colour bar."""
+    """Images on a grid, one shared colour scale (symmetric around 0 when `symmetric`), with a colour bar.
+    Each image is `panel` inches wide, or less where `ncols` of them would not fit the printed page."""
     nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols, panel * nrows + 0.4), squeeze=False)
+    panel = min(panel, (FIGURE_WIDTH_IN - 0.7) / ncols)  # room for the colour bar
+    rows_in = (panel + (0.2 if titles else 0.05)) * nrows + (0.35 if title else 0.1)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols + 0.7, rows_in), squeeze=False)
     stack = np.concatenate([np.ravel(im) for im in images])
     stack = stack[np.isfinite(stack)]
     vmax = float(np.abs(stack).max()) if symmetric else float(stack.max())
@@ -30,7 +35,7 @@ def image_grid(
         if k < len(images):
             shown = ax.imshow(images[k], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
             if titles:
-                ax.set_title(titles[k], fontsize=7)
+                ax.set_title(titles[k], fontsize=8, pad=2)
         else:
             ax.axis("off")
     if shown is not None:
@@ -40,7 +45,7 @@ def image_grid(
     return fig
 
 
-def mosaic(array, title: str, symmetric: bool = True, size: tuple[float, float] = (10, 5)) -> Figure:
+def mosaic(array, title: str, symmetric: bool = True, size: tuple[float, float] = (6.8, 3.5)) -> Figure:
     """One large array (e.g. every kernel of a layer) as a single image; NaN gaps are drawn blank."""
     fig, ax = plt.subplots(figsize=size)
     vmax = float(np.nanmax(np.abs(array)))
@@ -56,7 +61,8 @@ def mosaic(array, title: str, symmetric: bool = True, size: tuple[float, float] 
 def labelled_images(images: np.ndarray, labels: list[str], cols: int = 6) -> Figure:
     """Grayscale images (N x H x W) in a grid, each titled with its label."""
     rows = -(-len(images) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.4 * cols, 1.55 * rows), squeeze=False)
+    edge = min(1.4, FIGURE_WIDTH_IN / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(edge * cols, (edge + 0.2) * rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, label in zip(axes.flat, images, labels, strict=False):

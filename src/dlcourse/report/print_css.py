@@ -7,15 +7,18 @@ heading, a run line or a table's title with the block after it when that element
 
 from __future__ import annotations
 
+from dlcourse.plots.print_size import FIGURE_HEIGHT_MM, PAGE_MARGIN_MM
+
 # The font each brief asks of its PDF; bath-a2: "font: Arial, size: 11". Liberation Sans has Arial's metrics,
 # so a page holds the same words with either, and it installs where Arial does not (fonts-liberation).
 BRIEF_FONTS: dict[str, str] = {"bath-a2": "Arial, 'Liberation Sans', Helvetica, sans-serif"}
 
-_PAGE = """@page{size:A4;margin:18mm 16mm}
-@media print{body{max-width:none;margin:0;padding:0}
-h1,h2,h3,.run,p:has(+table){break-after:avoid}tr,figure,img,pre,li{break-inside:avoid}
-thead{display:table-header-group}table{break-inside:auto}
-figure img{max-height:120mm;object-fit:contain}h2{margin-top:1.2em}}"""
+# Figures are drawn for this page (plots/print_size.py): its text width, and their tallest printed height.
+_PAGE = f"""@page{{size:A4;margin:18mm {PAGE_MARGIN_MM}mm}}
+@media print{{body{{max-width:none;margin:0;padding:0}}
+h1,h2,h3,.run,p:has(+table){{break-after:avoid}}tr,figure,img,pre,li{{break-inside:avoid}}
+thead{{display:table-header-group}}table{{break-inside:auto}}
+figure img{{max-height:{FIGURE_HEIGHT_MM}mm;object-fit:contain}}h2{{margin-top:1.2em}}}}"""
 
 
 def print_css(suite: str) -> str:

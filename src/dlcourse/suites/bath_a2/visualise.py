@@ -91,7 +91,7 @@ def _filters(ctx: TaskContext, model: torch.nn.Module) -> None:
         fig = mosaic(
             kernel_mosaic(w),
             f"conv{i}: all {out_ch * in_ch:,} kernels (row = output filter, column = input channel)",
-            size=(12, max(4, 12 * out_ch / in_ch / 2)),
+            size=(7, min(8.5, max(2.5, 7 * out_ch / in_ch / 2))),
         )
         ctx.run.figure(
             f"filters_conv{i}",
