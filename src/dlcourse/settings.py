@@ -14,7 +14,7 @@ import dataclasses
 import math
 import types
 import typing
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from dlcourse.errors import InvalidSetting, UnknownName
@@ -26,13 +26,18 @@ def setting(
     default: Any,
     help: str,
     *,
+    brief: Any = _NO_BOUND,
     min: Any = _NO_BOUND,
     max: Any = _NO_BOUND,
     gt: Any = _NO_BOUND,
     choices: Collection[Any] | None = None,
 ) -> Any:
-    """A settings field with its meaning (and unit, and where in the brief it comes from), bounds and choices."""
-    metadata = {"help": help, "min": min, "max": max, "gt": gt, "choices": choices}
+    """A settings field with its meaning (and unit, and where in the brief it comes from), bounds and choices.
+
+    `brief` is the brief's own value where the default departs from it: an example the brief gives ("batch
+    size, e.g., 10") that the default replaces to fit the budget. `help` then says why; a run prints each
+    departure as it starts, and the report lists them with the `--set` that restores the brief's value."""
+    metadata = {"help": help, "min": min, "max": max, "gt": gt, "choices": choices, "brief": brief}
     return dataclasses.field(default=default, metadata=metadata)
 
 
@@ -50,6 +55,10 @@ class Settings:
         hints = typing.get_type_hints(cls)
         return [(f.name, _type_name(hints[f.name]), f.metadata.get("help", "")) for f in dataclasses.fields(cls)]
 
+    def departures(self) -> list[dict[str, Any]]:
+        """The settings whose value is not the brief's (see `setting`'s `brief`), with why they differ."""
+        return departures(type(self), self.as_dict())
+
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
@@ -64,6 +73,33 @@ class Settings:
                 raise UnknownName(f"{type(self).__name__} has no setting {key!r}; settings: {', '.join(sorted(names))}")
             changes[name] = parse_value(name, raw, hints[name]) if isinstance(raw, str) else raw
         return dataclasses.replace(self, **changes)
+
+
+def departures(cls: type[Settings], values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The settings in `values` (a settings object's, or as a run's provenance recorded them) whose value is
+    not the brief's, each as {setting, value, brief, why}."""
+    found = []
+    for f in dataclasses.fields(cls):
+        brief = f.metadata.get("brief", _NO_BOUND)
+        if brief is _NO_BOUND or f.name not in values or _plain(values[f.name]) == _plain(brief):
+            continue
+        found.append({"setting": f.name, "value": values[f.name], "brief": brief, "why": f.metadata["help"]})
+    return found
+
+
+def departure_line(departure: Mapping[str, Any]) -> str:
+    """One sentence for a setting that departs from the brief, with the option that restores the brief's value."""
+    d = departure
+    brief = ",".join(map(str, d["brief"])) if isinstance(d["brief"], tuple | list) else d["brief"]
+    return (
+        f"Departs from the brief: {d['setting']} is {d['value']} where the brief has {brief}; {d['why']}. "
+        f"--set {d['setting']}={brief} runs the brief's value."
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, so that a value read back from JSON compares equal to the one declared."""
+    return [_plain(v) for v in value] if isinstance(value, tuple | list) else value
 
 
 def _check_bounds(f: dataclasses.Field, value: Any) -> None:

@@ -9,11 +9,13 @@ from typing import Any
 
 from dlcourse.report.print_css import print_css
 from dlcourse.report.section import Section
+from dlcourse.report.targets import departures_of, target_cells, target_metric
 from dlcourse.runs import format_cell, format_header, format_text_cell
+from dlcourse.settings import departure_line
 
 
 def format_metric(name: str, value: Any) -> str:
-    if isinstance(value, float) and (name.endswith("_acc") or name.endswith("accuracy")):
+    if isinstance(value, float) and ("_acc" in name or name.endswith("accuracy")):  # test_acc, item_test_acc_lambda_1
         return f"{value:.2%}"
     if isinstance(value, float) and "seconds" in name:
         return f"{value:.2f} s"
@@ -54,7 +56,9 @@ def shared_notes(sections: list[Section]) -> list[str]:
 
 
 def _notes(section: Section, shared: Sequence[str]) -> list[str]:
-    return [e["text"] for e in section.entries if e["kind"] == "note" and e["text"] not in shared]
+    """The section's own notes, after a sentence for each setting that departs from the brief."""
+    notes = [departure_line(d) for d in departures_of(section)]
+    return notes + [e["text"] for e in section.entries if e["kind"] == "note" and e["text"] not in shared]
 
 
 def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str], shared: Sequence[str]) -> list[str]:
@@ -70,24 +74,36 @@ def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str
         out.append(f"Left out, their run folders damaged: {'; '.join(damaged)}.")
     if shared:
         out.append("Said by several tasks: " + " ".join(t if t.endswith(".") else f"{t}." for t in shared))
+    departed = [
+        f"{s.task.id} {d['setting']} {d['value']} (brief: {d['brief']})" for s in sections for d in departures_of(s)
+    ]
+    if departed:
+        out.append(
+            "Settings that depart from the brief's examples, to fit the compute budget (each task's section says "
+            "why, and how to run the brief's value): " + "; ".join(departed) + "."
+        )
     return out
 
 
 def _summary_rows(sections: list[Section]) -> list[list[str]]:
-    """One row per task: its headline result and the profile it ran with."""
+    """One row per task: its headline result, the brief's target for it and whether it was met, the profile."""
     rows = []
     for s in sections:
         headline = "(figures and tables)"
         if metric := _headline(s):
             headline = f"{metric['label']}: {format_metric(metric['name'], s.metrics.get(metric['name']))}"
-        rows.append([s.task.id, s.task.title, headline, s.provenance.get("profile", "?")])
+        target, met = target_cells(s, format_metric)
+        rows.append([s.task.id, s.task.title, headline, target, met, s.provenance.get("profile", "?")])
     return rows
 
 
 def _headline(section: Section) -> dict | None:
-    """The metric a reader looks for first: a test accuracy or a best result where the task records one,
-    else its first result that is not a timing."""
+    """The metric a reader looks for first: the one the brief sets a target for, else a test accuracy or a
+    best result where the task records one, else its first result that is not a timing."""
     metrics = [e for e in section.entries if e["kind"] == "metric" and "second" not in e["name"]]
+    target = target_metric(section)
+    if found := next((e for e in metrics if e["name"] == target), None):
+        return found
     for wanted in ("test_acc", "best"):
         found = next((e for e in metrics if wanted in e["name"]), None)
         if found:
@@ -95,7 +111,7 @@ def _headline(section: Section) -> dict | None:
     return metrics[0] if metrics else None
 
 
-SUMMARY_HEADER = ["task", "title", "headline result", "profile"]
+SUMMARY_HEADER = ["task", "title", "headline result", "brief's target", "met", "profile"]
 
 
 def markdown(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = ()) -> str:

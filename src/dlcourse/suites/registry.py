@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from dlcourse.errors import InvalidName, UnknownName
 from dlcourse.registry import Registry
-from dlcourse.settings import Settings
+from dlcourse.settings import Settings, departures
+from dlcourse.targets import COMPARISONS
 
 PROFILES = ("brief", "quick", "best")
 
@@ -21,6 +23,7 @@ class Task:
     profiles: dict[str, Settings] = field(default_factory=dict)  # needs "brief" and "quick"; "best" optional
     needs: tuple[str, ...] = ()  # tasks of the suite whose finished runs this one cannot do without
     reads: tuple[str, ...] = ()  # tasks whose runs it uses when they exist (a comparison, a model to take over)
+    target: tuple[str, str, float] | None = None  # the brief's target: (metric, ">" / ">=" / "<" / "<=", value)
 
     @property
     def suite(self) -> str:
@@ -33,6 +36,10 @@ class Task:
     @property
     def settings_class(self) -> type[Settings]:
         return type(self.profiles["brief"])
+
+    def departures(self, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Which of these settings (as a run recorded them) depart from the brief's own values, and why."""
+        return departures(self.settings_class, values)
 
     def settings(self, profile: str) -> tuple[Settings, str]:
         """The profile's settings and the profile actually used ('best' falls back to 'brief')."""
@@ -64,18 +71,23 @@ def task(
     best: Settings | None = None,
     needs: tuple[str, ...] = (),
     reads: tuple[str, ...] = (),
+    target: tuple[str, str, float] | None = None,
 ):
     """Register `fn(ctx)` as a task: `@task("bath-a2/3.1", "MLP on MNIST", brief=..., quick=...)`.
 
     `needs` and `reads` name other tasks of the suite (as "4.1") whose results the task reads: a needed
-    one must have run first with the same profile; a read one is used when it has. The arguments must be
-    literals: `dlcourse list` reads them from the source without importing the suites (see catalog.py)."""
+    one must have run first with the same profile; a read one is used when it has. `target` is a number the
+    brief asks for, as (metric, comparison, value): ("test_acc", ">", 0.45); the report says whether the
+    recorded metric met it. The arguments must be literals: `dlcourse list` reads them from the source
+    without importing the suites (see catalog.py)."""
     if "/" not in task_id:
         raise InvalidName(f"a task id is '<suite>/<task>', got {task_id!r}")
+    if target is not None and (len(target) != 3 or target[1] not in COMPARISONS):
+        raise InvalidName(f"a target is (metric, one of {' '.join(COMPARISONS)}, value), got {target!r}")
 
     def register(fn: Callable) -> Callable:
         profiles = {"brief": brief, "quick": quick} | ({"best": best} if best is not None else {})
-        TASKS.add(task_id, Task(task_id, title, fn, profiles, tuple(needs), tuple(reads)))
+        TASKS.add(task_id, Task(task_id, title, fn, profiles, tuple(needs), tuple(reads), target))
         return fn
 
     return register

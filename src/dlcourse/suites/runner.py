@@ -25,6 +25,7 @@ from dlcourse.device import (
 )
 from dlcourse.errors import DataNotFound, UnknownName
 from dlcourse.runs import Run, load_json
+from dlcourse.settings import departure_line
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import Task
 
@@ -120,6 +121,8 @@ def run_task(
             console.print(f"[yellow]warning:[/] {warning}")
         if resume:
             console.print(f"[dim]{task.id}:[/] " + _resume_line(run))
+        for d in settings.departures() if used != "quick" else ():  # quick departs everywhere, and says so
+            console.print(f"[dim]{task.id}:[/] {departure_line(d)}")
     if used != profile:
         ctx.say(f"{task.id} has no '{profile}' profile; ran '{used}'")
     start = time.perf_counter()

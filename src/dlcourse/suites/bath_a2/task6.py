@@ -37,10 +37,15 @@ class Task6Settings(DataSize, Scheduled):
     )
     head: tuple[int, ...] = setting((1024, 100), "dense layers of each task before its logits (brief: 1024, 100)")
     epochs: int = setting(5, "passes over the training set (brief: e.g. 5)", min=1)
-    batch_size: int = setting(100, "images per Adam step (brief: e.g. 10; 100 costs 1/5.6 of the CPU time)", min=1)
+    batch_size: int = setting(
+        100, "images per Adam step (brief: e.g. 10; 100 costs 1/5.6 of the CPU time)", brief=10, min=1
+    )
     lr: float = setting(1e-3, "Adam learning rate (brief: e.g. 0.001)", gt=0)
     lr_schedule: str = setting(
-        "cosine", "cosine (decays to 0 over the run) or constant (the brief's plain Adam)", choices=SCHEDULES
+        "cosine",
+        "cosine (decays to 0 over the run, so 5 epochs end converged) or constant (the brief's plain Adam)",
+        brief="constant",
+        choices=SCHEDULES,
     )
 
 

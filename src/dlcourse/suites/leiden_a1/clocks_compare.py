@@ -32,6 +32,7 @@ class CompareSettings(Settings):
     brief=CompareSettings(),
     quick=CompareSettings(),
     reads=("2a", "2b", "2c", "2d"),
+    target=("best_mean_min", "<", 10),
 )
 def task_2e(ctx: TaskContext) -> None:
     rows, errors, missing, data, every = [], {}, [], {}, {}

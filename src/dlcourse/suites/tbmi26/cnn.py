@@ -61,6 +61,7 @@ def describe(s: CnnSettings) -> str:
     "A CNN above 62% test accuracy",
     brief=CnnSettings(),
     quick=CnnSettings(epochs=4, val_size=500),
+    target=("test_acc", ">=", 0.62),
 )
 def task_q4(ctx: TaskContext) -> None:
     s: CnnSettings = ctx.settings

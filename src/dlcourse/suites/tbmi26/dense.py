@@ -39,6 +39,7 @@ class DenseSettings(TrainSettings):
     "A fully connected network above 45% test accuracy",
     brief=DenseSettings(),
     quick=DenseSettings(epochs=5, val_size=500),
+    target=("test_acc", ">", 0.45),
 )
 def task_q2(ctx: TaskContext) -> None:
     s: DenseSettings = ctx.settings

@@ -83,6 +83,7 @@ BEST = ResidualSettings(
     brief=BRIEF,
     quick=ResidualSettings(epochs=2, batch_size=64, lr=0.05, val_size=500),
     best=BEST,
+    target=("final_test_acc_mean", ">=", 0.75),
 )
 def task_q10(ctx: TaskContext) -> None:
     s: ResidualSettings = ctx.settings
