@@ -193,11 +193,12 @@ def notebook(
     runs_dir: RunsDir = Path("runs"),
     group: Annotated[str, typer.Option(help="Group number in bath-a2's Assignment2_Group_<group>.ipynb.")] = "N",
 ):
-    """Write the suite's notebooks (as its brief names them), executed, with .py and .html exports."""
+    """Write the suite's notebooks (as its brief names them), executed, with .py and .html exports, and the
+    code folder the brief asks for (bath-a2)."""
     from dlcourse.suites.notebook.build import build_notebooks
 
     for path in build_notebooks(suite, runs_dir, group=group):
-        out.print(f"wrote {path} (and its .py and .html)")
+        out.print(f"wrote {path}" + (" (and its .py and .html)" if path.suffix == ".ipynb" else ", the code folder"))
 
 
 @app.command()

@@ -13,6 +13,7 @@ from dlcourse import atomic
 from dlcourse.errors import ToolMissing, UnknownName
 from dlcourse.runs import load_json
 from dlcourse.suites import select
+from dlcourse.suites.notebook.code_folder import write_code_folder
 from dlcourse.suites.notebook.questions import notebook_name, question
 from dlcourse.suites.registry import SUITE_TITLES, Task
 
@@ -31,7 +32,8 @@ except ImportError as exc:
 
 
 def build_notebooks(suite: str, runs_dir: str | Path = "runs", group: str = "N", execute: bool = True) -> list[Path]:
-    """Write each notebook of `suite` with its `.py` and `.html` exports; returns the `.ipynb` paths."""
+    """Write each notebook of `suite` with its `.py` and `.html` exports, and the code folder where the brief
+    asks for one; returns the `.ipynb` paths, then the code folder's."""
     tasks = select(suite)
     if "/" in suite:
         raise UnknownName(f"'dlcourse notebook' takes a suite name such as {tasks[0].suite!r}, not a task")
@@ -49,6 +51,8 @@ def build_notebooks(suite: str, runs_dir: str | Path = "runs", group: str = "N",
         atomic.write_text(path.with_suffix(".py"), jupytext.writes(nb, fmt="py:percent"))
         atomic.write_text(path.with_suffix(".html"), HTMLExporter().from_notebook_node(nb)[0])
         written.append(path)
+    if code := write_code_folder(suite, tasks, folder, group):
+        written.append(code)
     return written
 
 
