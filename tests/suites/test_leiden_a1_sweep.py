@@ -97,3 +97,16 @@ def test_unknown_network_is_rejected(tmp_path):
             select("leiden-a1/1")[0], profile="quick", runs_root=tmp_path, quiet=True, overrides={"networks": "rnn"}
         )
     assert not (tmp_path / "leiden-a1" / "1").exists()
+
+
+def test_a_dry_run_shrinks_the_search_itself(tmp_path_factory):
+    # The trials train outside TaskContext.fit, so without this a dry run would run the whole search.
+    root = tmp_path_factory.mktemp("dry")
+    with offline_runs(tmp_path_factory):
+        run_task(select("leiden-a1/1")[0], profile="quick", runs_root=root, quiet=True, dry_run=True)
+    trials = root / "leiden-a1" / "1.trials"
+    for net in ("mlp", "cnn"):
+        records = read_results(trials / f"{net}.jsonl")
+        assert len(records) == 2
+        assert all(r["config"]["epochs"] == 1 and r["config"]["train_size"] == 100 for r in records)
+    assert len(read_results(trials / "final.jsonl")) == 2 * 2  # the best of each network, on both datasets
