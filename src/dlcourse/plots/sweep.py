@@ -43,7 +43,7 @@ def marginal_scores(marginals: dict[str, dict[str, list[float]]], title: str, sc
 
 def paired_bars(labels: list[str], series: dict[str, list[float]], title: str, ylabel: str) -> Figure:
     """Grouped bars: one group per label, one bar per series (e.g. a dataset), values in %."""
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 4.0))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 4.2), layout="constrained")
     width = 0.8 / len(series)
     x = np.arange(len(labels))
     for k, (name, values) in enumerate(series.items()):
@@ -51,7 +51,6 @@ def paired_bars(labels: list[str], series: dict[str, list[float]], title: str, y
         ax.bar_label(bars, fmt="%.1f", fontsize=8)
     ax.set(xticks=x, ylabel=ylabel, title=title)
     ax.set_xticklabels(labels)
-    ax.legend(loc="lower right")
+    fig.legend(loc="outside lower center", ncols=len(series))  # below the axes: the bars fill it
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
     return fig

@@ -470,10 +470,11 @@ def _cifar_copy_note(ctx: TaskContext, source: str) -> str:
         )
     ds = data.load("cifar10", data_dir=ctx.data_dir, download=False, quiet=True)
     if CIFAR10_JPEG_NOTE not in ds.notes:
-        return f"CIFAR-10 read from {ds.source} (lossless)."
+        return f"CIFAR-10 read from {Path(ds.source).name} (lossless)."  # no folder of this machine in a report
     means = ds.x_train.reshape(-1, 3).mean(axis=0)
     return (
-        f"CIFAR-10 here is decoded from a JPEG copy ({ds.source}), so it is lossy: its training-set channel means are "
+        f"CIFAR-10 here is decoded from a JPEG copy ({Path(ds.source).name}), so it is lossy: its training-set channel "
+        "means are "
         f"{', '.join(f'{m:.2f}' for m in means)} against {', '.join(f'{m:.2f}' for m in ORIGINAL_CIFAR10_MEANS)} in "
         "the original, and a reference model that reaches 94% on the original CIFAR-10 (airbench94) reaches about "
         "90.7% on this copy. Compare these CIFAR-10 accuracies with others run on the same copy."
