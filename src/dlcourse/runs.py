@@ -67,8 +67,9 @@ class Run:
         self._add({"kind": "metric", "name": name, "label": label or name.replace("_", " ")}, unique=True)
         atomic.write_json(self.dir / "metrics.json", self.metrics)
 
-    def table(self, name: str, rows: list[dict[str, Any]], title: str = "") -> None:
-        """A table written as `<name>.csv` and `<name>.md`."""
+    def table(self, name: str, rows: list[dict[str, Any]], title: str = "", shown: int | None = None) -> None:
+        """A table written as `<name>.csv` and `<name>.md`; a report shows its first `shown` rows (all when
+        None) and says where the rest are."""
         if not rows:
             raise InvalidInput(f"table {name!r} has no rows")
         columns = list(rows[0])
@@ -78,7 +79,8 @@ class Run:
         writer.writerows(rows)
         atomic.write_text(self.dir / f"{name}.csv", buf.getvalue())
         atomic.write_text(self.dir / f"{name}.md", markdown_table(rows))
-        self._add({"kind": "table", "name": name, "title": title or name})
+        entry = {"kind": "table", "name": name, "title": title or name}
+        self._add(entry | ({"shown": shown} if shown is not None and shown < len(rows) else {}))
 
     def figure(self, name: str, fig: Any, caption: str = "") -> None:
         """A matplotlib figure saved as `<name>.png` at 200 dpi (sharp at print size) and as `<name>.svg`

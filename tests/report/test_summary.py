@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from dlcourse.errors import InvalidName
-from dlcourse.report import render
+from dlcourse.report import build_report, render
 from dlcourse.report.section import Section
+from dlcourse.runs import Run
 from dlcourse.settings import Settings, departures, setting
 from dlcourse.suites.registry import Task, task
 
@@ -106,3 +107,19 @@ def test_a_quick_report_lists_no_departures():
 def test_a_target_with_an_unknown_comparison_is_refused():
     with pytest.raises(InvalidName, match="a target is"):
         task("demo/bad", "bad", brief=BudgetSettings(), quick=BudgetSettings(), target=("test_acc", "=>", 0.5))
+
+
+def test_a_long_table_shows_its_first_rows_and_says_where_the_rest_are(tmp_path):
+    run = Run(tmp_path, "demo", "1")
+    run.table("trials", [{"trial": i, "acc (%)": 90 - i / 10} for i in range(30)], "every trial", shown=10)
+    run.table("short", [{"trial": i} for i in range(3)], "a short table", shown=10)
+    run.write_json("provenance.json", section(a_task(), {}).provenance)
+    run.commit()
+    md_path, html_path = build_report("demo", "Demo", [a_task()], tmp_path)
+    md, page = md_path.read_text(), html_path.read_text()
+    assert "**every trial (the first 10 of 30 rows; all in trials.csv)**" in md
+    assert "| 9 | 89.1 |" in md and "| 10 | 89 |" not in md
+    assert "**a short table**" in md and "| 2 |" in md  # shorter than `shown`: whole, and titled as it is
+    trials_html = page.split("every trial (the first 10 of 30 rows; all in trials.csv)")[1].split("</table>")[0]
+    assert trials_html.count("<tr>") == 1 + 10  # the header row and ten rows
+    assert len((tmp_path / "demo" / "1" / "trials.csv").read_text().splitlines()) == 1 + 30  # the CSV keeps all

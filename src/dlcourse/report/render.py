@@ -111,6 +111,19 @@ def _headline(section: Section) -> dict | None:
     return metrics[0] if metrics else None
 
 
+def _shown_rows(table: dict) -> list[dict]:
+    """The rows of a table entry that a report shows: the first `shown`, or all."""
+    return table["rows"][: table.get("shown", len(table["rows"]))]
+
+
+def _table_title(table: dict) -> str:
+    """A table's title, saying where the rest of it is when the report shows only its first rows."""
+    shown, total = len(_shown_rows(table)), len(table["rows"])
+    if shown == total:
+        return table["title"]
+    return f"{table['title']} (the first {shown} of {total} rows; all in {table['name']}.csv)"
+
+
 SUMMARY_HEADER = ["task", "title", "headline result", "brief's target", "met", "profile"]
 
 
@@ -138,7 +151,8 @@ def markdown(title: str, sections: list[Section], missing: list[str], damaged: S
             out.append("".join(f"- {n}\n" for n in notes))
         for e in s.entries:
             if e["kind"] == "table":
-                out.append(f"**{e['title']}**\n\n{e['markdown']}")
+                lines = e["markdown"].splitlines()[: 2 + len(_shown_rows(e))]  # the header, its rule, the rows
+                out.append(f"**{_table_title(e)}**\n\n" + "\n".join(lines) + "\n")
             elif e["kind"] == "figure":
                 out.append(f"![{e['caption']}]({s.task.name}/{e['name']}.png)\n\n*{e['caption']}*\n")
     return "\n".join(out)
@@ -183,10 +197,10 @@ def html(title: str, sections: list[Section], missing: list[str], damaged: Seque
             if e["kind"] == "table":
                 header = list(e["rows"][0]) if e["rows"] else []
                 out.append(
-                    f"<p><b>{esc(e['title'])}</b></p>"
+                    f"<p><b>{esc(_table_title(e))}</b></p>"
                     + _html_table(
                         [format_header(h) for h in header],
-                        [[format_text_cell(c) for c in r.values()] for r in e["rows"]],
+                        [[format_text_cell(c) for c in r.values()] for r in _shown_rows(e)],
                     )
                 )
             elif e["kind"] == "figure":
