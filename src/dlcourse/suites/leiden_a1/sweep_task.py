@@ -204,7 +204,7 @@ def task_1(ctx: TaskContext) -> None:
     workers = s.workers or default_workers()
     ctx.say(
         f"Trials run on the {s.backend} backend, {workers} at a time, on {describe_device(ctx.device)}; "
-        f"records stream to {trials_dir} and a rerun resumes from them."
+        f"records stream to {ctx.task_id}.trials in the runs folder, and a rerun resumes from them."
     )
     start = time.perf_counter()
     source = _source(ctx, "fashion-mnist")
