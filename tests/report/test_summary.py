@@ -79,8 +79,17 @@ def test_the_headline_is_the_metric_the_brief_sets_a_target_for():
 
 
 def test_a_task_without_a_target_leaves_the_cells_empty():
+    other = Task("demo/2", "Another", lambda ctx: None, a_task().profiles)
+    sections = [section(a_task(("test_acc", ">", 0.45)), {"test_acc": 0.5}), section(other, {"test_acc": 0.5})]
+    sections[1].provenance["command"] = "dlcourse run demo/2"
+    md = render.markdown("Demo", sections, [])
+    assert summary_row(md, "demo/2")[3:5] == ["", ""]
+
+
+def test_a_report_whose_brief_sets_no_target_has_no_target_columns():
     md = render.markdown("Demo", [section(a_task(), {"test_acc": 0.5})], [])
-    assert summary_row(md)[3:5] == ["", ""]
+    assert summary_row(md, "task") == ["task", "title", "headline result", "profile"]
+    assert "brief's target" not in render.html("Demo", [section(a_task(), {"test_acc": 0.5})], [])
 
 
 def test_departures_are_the_settings_that_differ_from_the_briefs_values():

@@ -85,16 +85,19 @@ def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str
     return out
 
 
-def _summary_rows(sections: list[Section]) -> list[list[str]]:
-    """One row per task: its headline result, the brief's target for it and whether it was met, the profile."""
+def _summary(sections: list[Section]) -> tuple[list[str], list[list[str]]]:
+    """The summary table's header and one row per task: its headline result, the brief's target for it and
+    whether it was met (columns left out where the brief sets no target for any task), the profile."""
+    targets = any(target_metric(s) for s in sections)
+    header = ["task", "title", "headline result", *(["brief's target", "met"] if targets else []), "profile"]
     rows = []
     for s in sections:
         headline = "(figures and tables)"
         if metric := _headline(s):
             headline = f"{metric['label']}: {format_metric(metric['name'], s.metrics.get(metric['name']))}"
-        target, met = target_cells(s, format_metric)
-        rows.append([s.task.id, s.task.title, headline, target, met, s.provenance.get("profile", "?")])
-    return rows
+        met = list(target_cells(s, format_metric)) if targets else []
+        rows.append([s.task.id, s.task.title, headline, *met, s.provenance.get("profile", "?")])
+    return header, rows
 
 
 def _headline(section: Section) -> dict | None:
@@ -124,21 +127,19 @@ def _table_title(table: dict) -> str:
     return f"{table['title']} (the first {shown} of {total} rows; all in {table['name']}.csv)"
 
 
-SUMMARY_HEADER = ["task", "title", "headline result", "brief's target", "met", "profile"]
-
-
 def markdown(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = ()) -> str:
     out = [f"# {title}\n"]
     shared = shared_notes(sections)
     out += [f"{line}\n" for line in _preamble(sections, missing, damaged, shared)]
     if sections:
+        header, rows = _summary(sections)
         out.append(
             "| "
-            + " | ".join(SUMMARY_HEADER)
+            + " | ".join(header)
             + " |\n|"
-            + " --- |" * len(SUMMARY_HEADER)
+            + " --- |" * len(header)
             + "\n"
-            + "".join("| " + " | ".join(row) + " |\n" for row in _summary_rows(sections))
+            + "".join("| " + " | ".join(row) + " |\n" for row in rows)
         )
     for s in sections:
         out.append(f"## {s.task.id}: {s.task.title}\n")
@@ -183,7 +184,7 @@ def html(title: str, sections: list[Section], missing: list[str], damaged: Seque
     shared = shared_notes(sections)
     out += [f"<p class='preamble'>{esc(line)}</p>" for line in _preamble(sections, missing, damaged, shared)]
     if sections:
-        out.append(_html_table(SUMMARY_HEADER, _summary_rows(sections)))
+        out.append(_html_table(*_summary(sections)))
     for s in sections:
         out.append(f"<h2>{esc(s.task.id)}: {esc(s.task.title)}</h2>")
         out.append(f"<p class='run'><code>{esc(s.provenance['command'])}</code><br>{esc(_run_line(s))}</p>")
