@@ -88,13 +88,13 @@ class Run:
         at in the report (`printed_pt`; see plots/print_size.py)."""
         import matplotlib.pyplot as plt
 
-        from dlcourse.plots.print_size import smallest_printed_text
+        from dlcourse.plots.print_size import save_png
 
-        printed = smallest_printed_text(fig, FIGURE_DPI)
-        for kind, options in (("png", {"dpi": FIGURE_DPI}), ("svg", {})):
-            buf = io.BytesIO()
-            fig.savefig(buf, format=kind, bbox_inches="tight", **options)
-            atomic.write_bytes(self.dir / f"{name}.{kind}", buf.getvalue())
+        png, printed = save_png(fig, FIGURE_DPI)
+        atomic.write_bytes(self.dir / f"{name}.png", png)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg", bbox_inches="tight")
+        atomic.write_bytes(self.dir / f"{name}.svg", buf.getvalue())
         plt.close(fig)
         entry = {"kind": "figure", "name": name, "caption": caption}
         self._add(entry | ({"printed_pt": round(printed, 2)} if math.isfinite(printed) else {}))

@@ -9,8 +9,13 @@ hold every figure of every task to the minimum.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
+import struct
+from collections.abc import Iterator
 
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 
 A4_WIDTH_MM, PAGE_MARGIN_MM = 210, 16
@@ -28,28 +33,41 @@ def printed_scale(width_in: float, height_in: float, dpi: float) -> float:
     return min(natural, TEXT_WIDTH_IN / width_in, FIGURE_HEIGHT_IN / height_in)
 
 
-def smallest_printed_text(fig: Figure, dpi: float, pad_in: float = 0.1) -> float:
-    """The size in points of the smallest text the figure draws, as printed; `math.inf` when it draws none.
+def save_png(fig: Figure, dpi: float) -> tuple[bytes, float]:
+    """The figure as PNG bytes, saved tight (with matplotlib's 0.1-inch pad) as `Run.figure` keeps it, and
+    the size in points its smallest drawn text prints at; `math.inf` when it draws no text.
 
-    The figure is drawn once with a renderer that notes the size of every string it is asked to draw, so
-    only text that is really drawn counts (not that of hidden axes), and its size is measured as saved with
-    `bbox_inches="tight"` and `pad_in`.
+    The sizes are noted while the PNG is drawn, so only text that is really drawn counts (not that of hidden
+    axes) and no second drawing is needed; the printed scale comes from the PNG's own pixel size.
     """
-    renderer = fig.canvas.get_renderer()
-    sizes: list[float] = []
-    draw_text = renderer.draw_text
+    buf = io.BytesIO()
+    with _noting_text_sizes() as sizes:
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    png = buf.getvalue()
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk, right after the 8-byte signature
+    printed = min(sizes) * printed_scale(width / dpi, height / dpi, dpi) if sizes else math.inf
+    return png, printed
 
-    def noting(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+
+def smallest_printed_text(fig: Figure, dpi: float) -> float:
+    """The size in points of the smallest text the figure draws, as printed (see `save_png`)."""
+    return save_png(fig, dpi)[1]
+
+
+@contextlib.contextmanager
+def _noting_text_sizes() -> Iterator[list[float]]:
+    """While active, every non-blank string the Agg renderer draws adds its size in points to the list.
+    The method is replaced on the class, for the one drawing in progress: figures are drawn one at a time."""
+    sizes: list[float] = []
+    draw_text = RendererAgg.draw_text
+
+    def noting(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if s.strip():
             sizes.append(prop.get_size_in_points())
-        return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        return draw_text(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
 
-    renderer.draw_text = noting
+    RendererAgg.draw_text = noting
     try:
-        fig.draw(renderer)
+        yield sizes
     finally:
-        del renderer.draw_text  # back to the class's method
-    if not sizes:
-        return math.inf
-    box = fig.get_tightbbox(renderer)
-    return min(sizes) * printed_scale(box.width + 2 * pad_in, box.height + 2 * pad_in, dpi)
+        RendererAgg.draw_text = draw_text
