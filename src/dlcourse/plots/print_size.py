@@ -1,8 +1,8 @@
 """How large a figure's text prints. The printed report sets every figure at the text width of an A4 page,
 or smaller where the figure is tall (report/print_css.py), so a figure drawn wider than the page prints
-its text smaller than it was drawn: a 15-inch figure's 8 pt labels print at 3.7 pt.
+its text smaller than it was drawn: a 15-inch figure's 8 pt labels print at about 4 pt.
 
-Figures are therefore drawn at print size: `FIGURE_WIDTH_IN` wide and `FIGURE_HEIGHT_IN` tall, with
+Figures are therefore drawn at print size: `FIGURE_WIDTH_IN` wide, at most `FIGURE_HEIGHT_IN` tall, with
 no text under `MIN_PRINTED_PT`. `Run.figure` records each figure's smallest printed text, and the tests
 hold every figure of every task to the minimum.
 """
