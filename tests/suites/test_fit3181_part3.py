@@ -155,3 +155,30 @@ def test_the_grid_choice_yields_to_what_the_command_line_sets(tmp_path):
     assert (spec["num_blocks"], lr) == (2, 3e-3) and "lr as given on the command line" in source
     spec, lr, _ = best_spec(ctx("num_blocks", "use_skip"))
     assert (spec["num_blocks"], spec["use_skip"], lr) == (4, True, 1e-4)
+
+
+def test_cifar10_standing_in_for_stl10_keeps_its_small_training_set():
+    from types import SimpleNamespace
+
+    from dlcourse import data
+    from dlcourse.errors import DataNotFound
+    from dlcourse.suites.fit3181_a1.part3_common import CnnSettings, load_images
+
+    def load(name):
+        if name == "stl10":
+            raise DataNotFound("no STL-10 here")
+        return data.load_sample("cifar10")
+
+    def ctx(**settings):
+        said = []
+        return SimpleNamespace(settings=CnnSettings(**settings), load=load, say=said.append, seed=0), said
+
+    sample = data.load_sample("cifar10")
+    context, said = ctx(fallback_train_size=200)
+    ds = load_images(context)
+    assert len(ds.y_train) == 200 and np.bincount(ds.y_train).tolist() == [20] * 10  # 20 per class, as balanced
+    assert len(ds.y_test) == len(sample.y_test)  # every test image
+    assert "STL-10 was not found" in said[0] and "200 training images (20 per class" in said[1]
+    # A train_size given wins (ctx.load applies it, so no second subset is taken); none trains on every image.
+    assert len(load_images(ctx(train_size=300, fallback_train_size=200)[0]).y_train) == len(sample.y_train)
+    assert len(load_images(ctx(fallback_train_size=None)[0]).y_train) == len(sample.y_train)

@@ -46,6 +46,12 @@ class CnnSettings(DataSize, Training):
     lr: float = setting(1e-3, "Adam learning rate (brief 3.4 tries 1e-3 and 1e-4)", gt=0)
     val_fraction: float = setting(0.1, "share of the training set held out for validation", gt=0, max=0.5)
     train_size: int | None = setting(None, "class-balanced training images to use; none = all", min=20)
+    fallback_train_size: int | None = setting(
+        5000,
+        "class-balanced training images when CIFAR-10 stands in for STL-10 (and train_size is none): STL-10's 5,000 "
+        "labelled ones; none = all 50,000",
+        min=20,
+    )
 
 
 @dataclass(frozen=True)
@@ -69,17 +75,29 @@ class Images:
 
 
 def load_images(ctx: TaskContext) -> Dataset:
-    """STL-10, or CIFAR-10 with a note saying so when STL-10 is not on disk."""
+    """STL-10, or CIFAR-10 with a note saying so when STL-10 is not on disk. CIFAR-10 then keeps STL-10's
+    budget of labelled training images (`fallback_train_size`) unless `train_size` sets another."""
+    s: CnnSettings = ctx.settings
     try:
         return ctx.load("stl10")
     except DataNotFound:
         ctx.say(
             "STL-10 was not found, so this task runs on CIFAR-10 instead: the same ten-way colour-photo task (eight "
             "classes shared; frog and automobile stand in for monkey and car) at 32x32 rather than 96x96 pixels, "
-            "and 50,000 rather than 5,000 training images, so its numbers are not STL-10 results. To run on STL-10, "
+            "so its numbers are not STL-10 results. To run on STL-10, "
             f"give --data-dir a folder with {DATASETS.get('stl10').expected}."
         )
-        return ctx.load("cifar10")
+    ds = ctx.load("cifar10")
+    if s.train_size is None and s.fallback_train_size and s.fallback_train_size < len(ds.y_train):
+        ds = ds.balanced_subset(s.fallback_train_size, None, seed=ctx.seed)
+        per_class = len(ds.y_train) // ds.num_classes
+        ctx.say(
+            f"CIFAR-10 keeps STL-10's small-data regime: {len(ds.y_train):,} training images ({per_class:,} per class, "
+            f"as STL-10 has) and all {len(ds.y_test):,} test images. That is where skip connections, augmentation, "
+            "mixup and early stopping show their effect, and it costs a tenth of all 50,000; "
+            "--set fallback_train_size=none trains on all of them."
+        )
+    return ds
 
 
 def prepare(ctx: TaskContext) -> Images:
