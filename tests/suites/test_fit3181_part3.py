@@ -182,3 +182,26 @@ def test_cifar10_standing_in_for_stl10_keeps_its_small_training_set():
     # A train_size given wins (ctx.load applies it, so no second subset is taken); none trains on every image.
     assert len(load_images(ctx(train_size=300, fallback_train_size=200)[0]).y_train) == len(sample.y_train)
     assert len(load_images(ctx(fallback_train_size=None)[0]).y_train) == len(sample.y_train)
+
+
+def test_comparisons_over_seeds_give_mean_and_std_and_judge_the_difference_against_seed_noise(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("seeds")
+    with offline_runs(tmp_path_factory):
+        folder = run_task(
+            select("fit3181-a1/3.7")[0], profile="quick", runs_root=tmp_path, quiet=True, overrides=TINY | {"seeds": 2}
+        )
+    table = rows(folder / "comparison.csv")
+    assert [r["model"] for r in table] == ["no mixup", "mixup"] and all(r["runs"] == "2" for r in table)
+    assert all(" ± " in r["test acc (%)"] for r in table)
+    runs = rows(folder / "comparison_runs.csv")
+    assert [r["model"] for r in runs] == ["no mixup, seed 0", "no mixup, seed 1", "mixup, seed 0", "mixup, seed 1"]
+    # Each variant's mean is the mean of its runs.
+    for variant in ("no mixup", "mixup"):
+        accs = [float(r["test acc (%)"]) for r in runs if r["model"].startswith(variant + ",")]
+        assert float(next(r for r in table if r["model"] == variant)["test acc (%)"].split(" ± ")[0]) == pytest.approx(
+            sum(accs) / 2, abs=0.01
+        )
+    text = notes(folder)
+    assert "Over 2 seeds the paired differences are" in text
+    assert "within seed noise" in text or "larger than seed noise" in text
+    assert set(json.loads((folder / "history.json").read_text())) == {r["model"] for r in runs}
