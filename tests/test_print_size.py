@@ -6,8 +6,12 @@ import math
 import matplotlib.pyplot as plt
 import pytest
 
-from dlcourse.plots.print_size import FIGURE_HEIGHT_IN, FIGURE_WIDTH_IN, smallest_printed_text
+from dlcourse.plots.print_size import FIGURE_HEIGHT_IN, FIGURE_WIDTH_IN, save_png
 from dlcourse.runs import Run
+
+
+def smallest_printed_text(fig, dpi):
+    return save_png(fig, dpi)[1]
 
 
 def titled(size, fontsize=8.0):

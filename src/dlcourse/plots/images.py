@@ -45,7 +45,7 @@ def image_grid(
     return fig
 
 
-def mosaic(array, title: str, symmetric: bool = True, size: tuple[float, float] = (6.8, 3.5)) -> Figure:
+def mosaic(array, title: str, symmetric: bool = True, size: tuple[float, float] = (FIGURE_WIDTH_IN, 3.5)) -> Figure:
     """One large array (e.g. every kernel of a layer) as a single image; NaN gaps are drawn blank."""
     fig, ax = plt.subplots(figsize=size)
     vmax = float(np.nanmax(np.abs(array)))

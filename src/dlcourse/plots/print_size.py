@@ -49,11 +49,6 @@ def save_png(fig: Figure, dpi: float) -> tuple[bytes, float]:
     return png, printed
 
 
-def smallest_printed_text(fig: Figure, dpi: float) -> float:
-    """The size in points of the smallest text the figure draws, as printed (see `save_png`)."""
-    return save_png(fig, dpi)[1]
-
-
 @contextlib.contextmanager
 def _noting_text_sizes() -> Iterator[list[float]]:
     """While active, every non-blank string the Agg renderer draws adds its size in points to the list.

@@ -15,6 +15,7 @@ from dlcourse.data import scale_unit
 from dlcourse.errors import DataNotFound
 from dlcourse.models import cnn
 from dlcourse.plots.images import image_grid, mosaic
+from dlcourse.plots.print_size import FIGURE_WIDTH_IN
 from dlcourse.runs import load_checkpoint
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
@@ -91,7 +92,7 @@ def _filters(ctx: TaskContext, model: torch.nn.Module) -> None:
         fig = mosaic(
             kernel_mosaic(w),
             f"conv{i}: all {out_ch * in_ch:,} kernels (row = output filter, column = input channel)",
-            size=(7, min(8.5, max(2.5, 7 * out_ch / in_ch / 2))),
+            size=(FIGURE_WIDTH_IN, min(8.5, max(2.5, FIGURE_WIDTH_IN * out_ch / in_ch / 2))),
         )
         ctx.run.figure(
             f"filters_conv{i}",

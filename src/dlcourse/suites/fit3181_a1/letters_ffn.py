@@ -19,6 +19,7 @@ from dlcourse.suites.fit3181_a1.letters import LettersSplit, Prepared, output_no
 from dlcourse.suites.mixins import Training
 from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
+from dlcourse.suites.spread import mean_std
 from dlcourse.train import evaluate
 from dlcourse.train.losses import label_smoothing_loss
 
@@ -141,8 +142,8 @@ def smoothing(ctx: TaskContext, data: Prepared, best: dict[str, Any]) -> None:
             test_ce.append(loss)
         means[alpha] = statistics.mean(test)
         stds[alpha] = statistics.stdev(test) if len(test) > 1 else 0.0
-        rows.append({"α": alpha, "label smoothing": "no" if alpha == 0 else "yes", "val acc (%)": _mean_std(val),
-                     "test acc (%)": _mean_std(test), "test cross-entropy": _mean_std(test_ce, 4)})  # fmt: skip
+        rows.append({"α": alpha, "label smoothing": "no" if alpha == 0 else "yes", "val acc (%)": mean_std(val),
+                     "test acc (%)": mean_std(test), "test cross-entropy": mean_std(test_ce, 4)})  # fmt: skip
     n = s.smoothing_seeds
     ctx.run.table("smoothing", rows, title=f"Label smoothing on {combo['n1']}-{combo['n2']}-{combo['act']}: mean ± std "
                   f"over {n} seed{'s' if n > 1 else ''}")  # fmt: skip
@@ -162,9 +163,3 @@ def smoothing(ctx: TaskContext, data: Prepared, best: dict[str, Any]) -> None:
         "The test cross-entropy rises with α by design: smoothed targets keep the model from putting all its "
         "probability on one class."
     )
-
-
-def _mean_std(values: list[float], digits: int = 2) -> str:
-    if len(values) == 1:
-        return f"{values[0]:.{digits}f}"
-    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"

@@ -93,9 +93,9 @@ def load_images(ctx: TaskContext) -> Dataset:
         per_class = len(ds.y_train) // ds.num_classes
         ctx.say(
             f"CIFAR-10 keeps STL-10's small-data regime: {len(ds.y_train):,} training images ({per_class:,} per class, "
-            f"as STL-10 has) and all {len(ds.y_test):,} test images. That is where skip connections, augmentation, "
-            "mixup and early stopping show their effect, and it costs a tenth of all 50,000; "
-            "--set fallback_train_size=none trains on all of them."
+            f"as STL-10 has) and all {len(ds.y_test):,} test images: the small-data setting the brief's questions on "
+            "skip connections, augmentation, mixup and early stopping are asked in, at a tenth of the images of all "
+            "50,000; --set fallback_train_size=none trains on all of them."
         )
     return ds
 

@@ -3,7 +3,6 @@ the same model trained without it (same spec, seed, data order and initial weigh
 
 from __future__ import annotations
 
-import math
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from dlcourse.suites.fit3181_a1.part3_common import (
     train_model,
 )
 from dlcourse.suites.registry import task
+from dlcourse.suites.spread import mean_std, paired_noise
 
 QUICK = dict(width=8, epochs=2, batch_size=64, train_size=2000, test_size=500, seeds=1)
 
@@ -76,12 +76,8 @@ def summary_row(name: str, runs: list[Trained]) -> dict[str, Any]:
     per_run = [comparison_row(name, t, t.scores) for t in runs]
     row: dict[str, Any] = {"model": name, "runs": len(runs)}
     for column in ("epochs", "train acc (%)", "val acc (%)", "test acc (%)", "train-val gap", "seconds"):
-        row[column] = _mean_std([r[column] for r in per_run])
+        row[column] = mean_std([r[column] for r in per_run])
     return row
-
-
-def _mean_std(values: list[float]) -> str:
-    return f"{statistics.mean(values):.2f} ± {statistics.stdev(values):.2f}"
 
 
 def verdict(results: Runs, with_: str, without: str) -> str:
@@ -99,7 +95,7 @@ def verdict(results: Runs, with_: str, without: str) -> str:
     )
     if len(change) == 1:
         return said + " One seed each: differences under about a point are within seed noise."
-    noise = 2 * statistics.stdev(change) / math.sqrt(len(change))
+    noise = paired_noise(change)
     judged = "within seed noise" if abs(mean_change) < noise else "larger than seed noise"
     return said + (
         f" Over {len(change)} seeds the paired differences are {', '.join(f'{d:+.2f}' for d in change)}: "

@@ -15,6 +15,7 @@ from dlcourse.suites.context import TaskContext
 from dlcourse.suites.leiden_a1.clocks_common import table_row
 from dlcourse.suites.leiden_a1.clocks_regression import NEAR_TWELVE
 from dlcourse.suites.registry import task
+from dlcourse.suites.spread import paired_noise
 from dlcourse.telltime.error import DIAL
 
 SUBTASKS = {"2a": "classification", "2b": "regression", "2c": "multi-head", "2d": "periodic labels"}
@@ -151,4 +152,4 @@ def _paired_noise(folder_a: Path | None, i: int, folder_b: Path | None, j: int) 
             diff = a[f"errors_{i}"] - b[f"errors_{j}"]
     except (OSError, KeyError, TypeError):
         return None
-    return float(2 * diff.std(ddof=1) / np.sqrt(len(diff)))
+    return paired_noise(diff)
