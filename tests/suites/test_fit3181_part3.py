@@ -3,6 +3,7 @@ with the quick profile shrunk further so the ten tasks take seconds."""
 
 import csv
 import json
+import re
 
 import numpy as np
 import pytest
@@ -60,7 +61,9 @@ def test_baseline_curve_and_observation(runs):
     folder = runs[0] / "3.1"
     assert (folder / "curves.png").is_file()
     history = json.loads((folder / "history.json").read_text())["default"]
-    assert {"train_acc", "val_acc", "test_acc", "val_loss"} <= set(history["rows"][0])
+    assert {"train_acc", "val_acc", "val_loss"} <= set(history["rows"][0])
+    assert "test_acc" not in history["rows"][0]  # the test set is scored once, after training
+    assert 0.0 <= metrics(folder)["test_acc"] <= 1.0
     assert any(word in notes(folder) for word in ("overfits", "underfits", "learns well"))
     assert 0.0 <= metrics(folder)["val_acc"] <= 1.0
 
@@ -73,8 +76,10 @@ def test_specs_and_skip_comparison(runs):
     # A skip adds the 1x1 projections where the width changes: more parameters than the plain block.
     for skip, plain in zip(specs[::2], specs[1::2], strict=True):
         assert int(skip["parameters"]) > int(plain["parameters"])
-    skip = rows(runs[0] / "3.3" / "skip.csv")
+    skip = rows(runs[0] / "3.3" / "comparison.csv")
     assert [r["model"] for r in skip] == ["skip", "no skip"]
+    assert int(skip[0]["parameters"]) > int(skip[1]["parameters"])  # each variant trained its own model
+    assert not (runs[0] / "3.3" / "best_model.pt").exists()  # 3.3 hands no model to later tasks
     assert "Skip: The model" in notes(runs[0] / "3.3") and (runs[0] / "3.3" / "curves.png").is_file()
 
 
@@ -205,3 +210,53 @@ def test_comparisons_over_seeds_give_mean_and_std_and_judge_the_difference_again
     assert "Over 2 seeds the paired differences are" in text
     assert "within seed noise" in text or "larger than seed noise" in text
     assert set(json.loads((folder / "history.json").read_text())) == {r["model"] for r in runs}
+
+
+def test_skip_comparison_runs_both_models_over_the_same_seeds(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("skip-seeds")
+    with offline_runs(tmp_path_factory):
+        folder = run_task(
+            select("fit3181-a1/3.3")[0], profile="quick", runs_root=tmp_path, quiet=True, overrides=TINY | {"seeds": 2}
+        )
+    table = rows(folder / "comparison.csv")
+    assert [r["model"] for r in table] == ["skip", "no skip"] and all(r["runs"] == "2" for r in table)
+    runs = rows(folder / "comparison_runs.csv")
+    assert [r["model"] for r in runs] == ["skip, seed 0", "skip, seed 1", "no skip, seed 0", "no skip, seed 1"]
+    assert len({r["parameters"] for r in runs if r["model"].startswith("skip,")}) == 1
+    assert {r["parameters"] for r in runs if r["model"].startswith("skip,")} != {
+        r["parameters"] for r in runs if r["model"].startswith("no skip,")
+    }
+    text = notes(folder)
+    assert "Over 2 seeds the paired differences are" in text and "Skip, seed 0: The model" in text
+
+
+def test_part3_is_selected_by_a_pattern():
+    from dlcourse.errors import UnknownName
+
+    assert [t.name for t in select("fit3181-a1/3.*")] == list(TASKS)
+    assert [t.name for t in select("fit3181-a1/3.1*")] == ["3.1", "3.10"]
+    with pytest.raises(UnknownName, match=re.escape("no task of fit3181-a1 matches '9.*'")):
+        select("fit3181-a1/9.*")
+
+
+def test_best_profile_is_the_wider_model_on_every_cifar10_image():
+    for task in select("fit3181-a1/3.*"):
+        settings, used = task.settings("best")
+        assert used == "best", task.name
+        assert settings.width == 2 * task.settings("brief")[0].width and settings.fallback_train_size is None
+
+
+def test_adversarial_training_goal_depends_on_the_data_regime():
+    from types import SimpleNamespace
+
+    from dlcourse.suites.fit3181_a1.part3_robust import goal
+
+    def data(train, val):
+        return SimpleNamespace(name="CIFAR-10", train=(None, np.zeros(train)), val=(None, np.zeros(val)))
+
+    before = {"clean": 0.70, "PGD": 0.05}
+    after = {"clean": 0.55, "PGD": 0.33}
+    small = goal(data(4500, 500), before, after)
+    assert "5,000 training images" in small and ": met" in small and "-15.00 points" in small
+    assert ": not met" in goal(data(45000, 5000), before, after)  # all of CIFAR-10 asks for 75% and 40%
+    assert ": not met" in goal(data(4500, 500), before, {"clean": 0.55, "PGD": 0.19})  # a gain of 14 points

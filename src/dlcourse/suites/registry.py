@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -103,10 +104,20 @@ def natural_key(name: str) -> tuple:
 
 
 def select(target: str) -> list[Task]:
-    """Tasks named by '<suite>' (all of its tasks) or '<suite>/<task>'."""
-    if "/" in target:
+    """Tasks named by '<suite>' (all of its tasks), '<suite>/<task>', or '<suite>/<pattern>' with shell
+    wildcards ('fit3181-a1/3.*': Part 3), in the brief's order."""
+    suite, _, name = target.partition("/")
+    if name and not any(c in name for c in "*?["):
         return [TASKS.get(target)]
-    found = sorted((TASKS.get(t) for t in TASKS if TASKS.get(t).suite == target), key=lambda t: natural_key(t.name))
+    found = sorted(
+        (
+            TASKS.get(t)
+            for t in TASKS
+            if TASKS.get(t).suite == suite and fnmatch.fnmatchcase(TASKS.get(t).name, name or "*")
+        ),
+        key=lambda t: natural_key(t.name),
+    )
     if not found:
-        raise UnknownName(f"unknown suite or task {target!r}; suites: {', '.join(suites())}; see 'dlcourse list'")
+        known = f"suites: {', '.join(suites())}" if suite not in suites() else f"no task of {suite} matches {name!r}"
+        raise UnknownName(f"unknown suite or task {target!r}; {known}; see 'dlcourse list'")
     return found

@@ -15,11 +15,11 @@ from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.fit3181_a1.part3_common import (
     BEST_MODEL,
+    BEST_PROFILE,
     CnnSettings,
     Images,
     Trained,
     build,
-    comparison_row,
     describe,
     pct,
     prepare,
@@ -27,6 +27,7 @@ from dlcourse.suites.fit3181_a1.part3_common import (
     spec_of,
     train_model,
 )
+from dlcourse.suites.fit3181_a1.part3_compare import Seeded, compare, verdict
 from dlcourse.suites.registry import task
 from dlcourse.train import History, evaluate
 
@@ -73,6 +74,7 @@ QUICK = dict(width=8, epochs=2, batch_size=64, train_size=2000, test_size=500)
     "The default model: learning curve and what it shows",
     brief=BaselineSettings(),
     quick=BaselineSettings(**QUICK),
+    best=BaselineSettings(**BEST_PROFILE),
 )
 def task_3_1(ctx: TaskContext) -> None:
     data = prepare(ctx)
@@ -97,6 +99,7 @@ def train_and_record(ctx: TaskContext, data: Images, spec: dict[str, Any], label
     "YourModel: one classifier built from a spec (blocks, skip, widths, dropout)",
     brief=CnnSettings(),
     quick=CnnSettings(**QUICK),
+    best=CnnSettings(**BEST_PROFILE),
 )
 def task_3_2(ctx: TaskContext) -> None:
     s: CnnSettings = ctx.settings
@@ -131,33 +134,20 @@ def task_3_2(ctx: TaskContext) -> None:
 @task(
     "fit3181-a1/3.3",
     "Skip connections against none: learning curves and overfitting",
-    brief=CnnSettings(),
-    quick=CnnSettings(**QUICK),
+    brief=Seeded(),
+    quick=Seeded(**QUICK | {"seeds": 1}),
+    best=Seeded(**BEST_PROFILE),
 )
 def task_3_3(ctx: TaskContext) -> None:
-    s: CnnSettings = ctx.settings
+    s: Seeded = ctx.settings
     data = prepare(ctx)
-    rows, histories, results = [], {}, {}
-    for use_skip in (True, False):
-        label = "skip" if use_skip else "no skip"
-        spec = spec_of(s, use_skip=use_skip)
-        trained = train_model(ctx, data, spec, label)  # same seed: both start from the same data order
-        scores = trained.scores
-        histories[label], results[label] = trained.history, (trained, scores)
-        ctx.run.history(label, trained.history)
-        rows.append(comparison_row(label, trained, scores))
-    ctx.run.table("skip", rows, title=f"{describe(spec_of(s))}: with and without skip connections")
-    ctx.run.figure("curves", learning_curves(histories, "Skip vs no skip"), caption="Learning curves, both models")
-    better = max(results, key=lambda k: results[k][1]["val_acc"])
-    other = "no skip" if better == "skip" else "skip"
-    ctx.say(
-        f"With skip connections: validation {results['skip'][1]['val_acc']:.2%}, test "
-        f"{results['skip'][1]['test_acc']:.2%}; without: validation {results['no skip'][1]['val_acc']:.2%}, test "
-        f"{results['no skip'][1]['test_acc']:.2%}. The {better} model is better on validation by "
-        f"{100 * (results[better][1]['val_acc'] - results[other][1]['val_acc']):.2f} points (one seed each)."
-    )
-    for label, (trained, scores) in results.items():
-        ctx.say(f"{label.capitalize()}: " + diagnose(trained.history, scores))
+    variants = {"skip": {"spec": spec_of(s, use_skip=True)}, "no skip": {"spec": spec_of(s, use_skip=False)}}
+    model = describe(spec_of(s, use_skip=True)).replace("with skip", "with and without skip")
+    results = compare(ctx, data, spec_of(s), s.lr, variants, "Skip connections", model=model, save_best=False)
+    ctx.say(verdict(results, "skip", "no skip"))
+    for label, runs in results.items():
+        which = f"{label.capitalize()}, seed 0" if len(runs) > 1 else label.capitalize()
+        ctx.say(f"{which}: " + diagnose(runs[0].history, runs[0].scores))
 
 
 def grid(num_blocks: tuple[int, ...], use_skip: tuple[bool, ...], lrs: tuple[float, ...]) -> list[dict[str, Any]]:
@@ -177,6 +167,7 @@ class GridSettings(CnnSettings):
     "Grid search over num_blocks, use_skip and the learning rate; the best model on test",
     brief=GridSettings(),
     quick=GridSettings(**QUICK | {"epochs": 1}),
+    best=GridSettings(**BEST_PROFILE),
 )
 def task_3_4(ctx: TaskContext) -> None:
     s: GridSettings = ctx.settings

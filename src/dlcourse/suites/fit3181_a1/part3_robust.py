@@ -19,6 +19,7 @@ from dlcourse.runs import load_json
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.fit3181_a1.part3_common import (
+    BEST_PROFILE,
     CnnSettings,
     Images,
     best_saved_model,
@@ -92,6 +93,7 @@ def standard_model(ctx: TaskContext, data: Images) -> tuple[nn.Module, str]:
     "FGSM, PGD and MIM attacks on the best model: robust accuracy and attacked images",
     brief=AttackSettings(),
     quick=AttackSettings(**QUICK | {"attack_size": 200}),
+    best=AttackSettings(**BEST_PROFILE),
     reads=("3.4", "3.5-3.6", "3.7", "3.10"),
 )
 def task_3_8(ctx: TaskContext) -> None:
@@ -157,6 +159,7 @@ class RobustSettings(AttackSettings):
     "PGD adversarial training; the robust model saved to ./models, reloaded and attacked",
     brief=RobustSettings(),
     quick=RobustSettings(**QUICK | {"epochs": 1, "attack_size": 200, "robust_val_size": 100, "train_size": 600}),
+    best=RobustSettings(**BEST_PROFILE),
     reads=("3.4", "3.8"),
 )
 def task_3_9(ctx: TaskContext) -> None:
@@ -196,12 +199,26 @@ def task_3_9(ctx: TaskContext) -> None:
         f"{before['PGD']:.2%} → {after['PGD']:.2%}; MIM-{s.steps} {before['MIM']:.2%} → {after['MIM']:.2%}; FGSM "
         f"{before['FGSM']:.2%} → {after['FGSM']:.2%}: robustness is bought with some clean accuracy."
     )
-    if data.name == "CIFAR-10":
-        met = after["PGD"] >= 0.40 and after["clean"] >= 0.75
-        ctx.say(
-            f"Goal on CIFAR-10 (PGD-20 ≥ 40% with clean ≥ 75%): {'met' if met else 'not met'} "
-            f"({after['PGD']:.2%} and {after['clean']:.2%})."
-        )
+    ctx.say(goal(data, before, after))
+
+
+def goal(data: Images, before: dict[str, float], after: dict[str, float]) -> str:
+    """Our goals for CIFAR-10: clean accuracy of the standard model and PGD-20 accuracy of the robust one, at
+    65% and 30% in STL-10's small-data regime (5,000 training images), 75% and 40% on all 50,000; and
+    adversarial training should raise PGD-20 accuracy by at least 15 points."""
+    small = len(data.train[1]) + len(data.val[1]) <= 5000
+    clean, robust = (0.65, 0.30) if small else (0.75, 0.40)
+    gain = 100 * (after["PGD"] - before["PGD"])
+    met = before["clean"] >= clean and after["PGD"] >= robust and gain >= 15
+    regime = "5,000 training images" if small else "all training images"
+    if data.name != "CIFAR-10":
+        return f"PGD-20 accuracy moved {gain:+.2f} points with adversarial training."
+    return (
+        f"Goal on CIFAR-10 with {regime} (standard model clean ≥ {clean:.0%}, robust model PGD-20 ≥ {robust:.0%}, a "
+        f"PGD-20 gain of at least 15 points): {'met' if met else 'not met'} ({before['clean']:.2%}, "
+        f"{after['PGD']:.2%} and {gain:+.2f} points; the robust model's clean accuracy is "
+        f"{100 * (after['clean'] - before['clean']):+.2f} points from the standard model's)."
+    )
 
 
 def scores_before(ctx: TaskContext, data: Images) -> tuple[dict[str, float], str]:
