@@ -7,7 +7,7 @@ import torchattacks
 
 from dlcourse.attacks import ATTACKS, FGSM, MIM, PGD, adversarial_batches, robust_accuracy
 from dlcourse.data import load_sample, scale_unit
-from dlcourse.device import seed_everything
+from dlcourse.device import BF16, seed_everything
 from dlcourse.errors import InvalidSetting, UnknownName
 from dlcourse.models import image_classifier, mlp
 from dlcourse.train import TrainConfig, fit
@@ -93,6 +93,22 @@ def test_same_robust_accuracy_as_torchattacks(trained, batch):
         reference = (trained(theirs(x, y)).argmax(1) == y).float().mean().item()
         assert abs(mine - reference) <= 0.01, f"{ours.name}: ours {mine:.3f}, torchattacks {reference:.3f}"
         assert mine < clean
+
+
+def test_bf16_input_gradients_stay_in_the_ball_and_attack_as_strongly(trained, batch):
+    # bf16 changes the arithmetic of the gradient, not the constraints, and hardly the attack's strength.
+    x, y = batch
+    fp32 = [FGSM(EPS), PGD(EPS, STEPS, STEP_SIZE), MIM(EPS, STEPS, STEP_SIZE)]
+    bf16 = [FGSM(EPS, BF16), PGD(EPS, STEPS, STEP_SIZE, precision=BF16), MIM(EPS, STEPS, STEP_SIZE, precision=BF16)]
+    for exact, fast in zip(fp32, bf16, strict=True):
+        adv = fast(trained, x, y, torch.Generator().manual_seed(0))
+        assert (adv - x).abs().max() <= EPS + 1e-6 and adv.min() >= 0 and adv.max() <= 1
+        assert adv.dtype == torch.float32
+        reference = exact(trained, x, y, torch.Generator().manual_seed(0))
+        mine = (trained(adv).argmax(1) == y).float().mean().item()
+        theirs = (trained(reference).argmax(1) == y).float().mean().item()
+        assert abs(mine - theirs) <= 0.02, f"{fast.name}: bf16 {mine:.3f}, fp32 {theirs:.3f}"
+        assert (adv != reference).any()  # it did run in bf16: some signs differ
 
 
 def test_registry_and_bad_settings():

@@ -233,6 +233,7 @@ def sweep(
     pruner: Annotated[
         str, typer.Option(help="Stops hopeless trials early: median, halving (ASHA), hyperband or none.")
     ] = "median",
+    prune_after: Annotated[int, typer.Option(help="Epochs every trial trains before the pruner may stop it.")] = 2,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     data_dir: DataDir = None,
     show: Annotated[int, typer.Option(help="Best trials to list at the end.")] = 10,
@@ -240,6 +241,7 @@ def sweep(
 ):
     """Run a hyper-parameter sweep; ended trials are kept, so a rerun resumes where it stopped."""
     from dlcourse.cli_sweep import sweep_command
+    from dlcourse.sweep.study import Pruning
 
     sweep_command(
         space,
@@ -250,7 +252,7 @@ def sweep(
         threads=threads,
         gpus_per_trial=gpus_per_trial,
         max_trials=max_trials,
-        pruner=pruner,
+        pruner=Pruning(pruner, prune_after),
         device=device,
         data_dir=data_dir,
         show=show,

@@ -22,7 +22,7 @@ from dlcourse.sweep.objectives import OBJECTIVES
 from dlcourse.sweep.results import read_results
 from dlcourse.sweep.runner import check_options, run_sweep
 from dlcourse.sweep.space import SPACES, SearchSpace, load_space
-from dlcourse.sweep.study import make_pruner
+from dlcourse.sweep.study import Pruning, make_pruner
 from dlcourse.sweep.summary import main_metric, saved_line, table_rows
 
 
@@ -50,7 +50,7 @@ def sweep_command(
     threads: int | None,
     gpus_per_trial: float,
     max_trials: int | None,
-    pruner: str,
+    pruner: Pruning,
     device: str,
     data_dir: Path | None,
     show: int,

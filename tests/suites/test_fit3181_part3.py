@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from dlcourse.device import cpu_supports_bf16
 from dlcourse.models import image_classifier
 from dlcourse.suites import select
 from dlcourse.suites.fit3181_a1.part3_cnn import grid
@@ -114,6 +115,7 @@ def test_with_and_without_tables(runs):
 def test_attacks_on_the_best_saved_model(runs):
     folder = runs[0] / "3.8"
     assert "Attacked model: task" in notes(folder)
+    assert f"input gradients ran in {'bf16' if cpu_supports_bf16() else 'fp32'}" in notes(folder)  # auto
     table = {r["attack"]: float(r["accuracy (%)"]) for r in rows(folder / "robust.csv")}
     assert list(table) == ["clean", "FGSM", "PGD", "MIM"]
     assert table["PGD"] <= table["clean"] and table["MIM"] <= table["clean"]
@@ -260,3 +262,17 @@ def test_adversarial_training_goal_depends_on_the_data_regime():
     assert "5,000 training images" in small and ": met" in small and "-15.00 points" in small
     assert ": not met" in goal(data(45000, 5000), before, after)  # all of CIFAR-10 asks for 75% and 40%
     assert ": not met" in goal(data(4500, 500), before, {"clean": 0.55, "PGD": 0.19})  # a gain of 14 points
+
+
+def test_attack_precision_auto_is_bf16_only_where_the_device_has_it(monkeypatch):
+    from dlcourse.suites.fit3181_a1 import part3_robust
+    from dlcourse.suites.fit3181_a1.part3_robust import AttackSettings, attack_precision, attacks
+
+    cpu, cuda = torch.device("cpu"), torch.device("cuda")
+    for native in (True, False):
+        monkeypatch.setattr(part3_robust, "cpu_supports_bf16", lambda native=native: native)
+        assert attack_precision(AttackSettings(), cpu).name == ("bf16" if native else "fp32")
+        assert attack_precision(AttackSettings(), cuda).name == "bf16"
+        assert attack_precision(AttackSettings(attack_precision="fp32"), cuda).name == "fp32"
+    chosen = attacks(AttackSettings(attack_precision="bf16"), cpu)
+    assert chosen["clean"] is None and {a.precision.name for n, a in chosen.items() if a} == {"bf16"}

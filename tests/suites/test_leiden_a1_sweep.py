@@ -61,6 +61,7 @@ def test_top_settings_are_retrained_on_both_datasets(run):
     assert metrics["mlp_epochs_trained"] == metrics["mlp_epoch_budget"] == quick.mlp_trials * quick.mlp_epochs
     assert metrics["cnn_compute_saved"] == 0
     assert f"epochs trained {quick.cnn_trials} of a full budget of {quick.cnn_trials} (0% saved)" in notes(run / "1")
+    assert f"judges a trial from its epoch {quick.cnn_prune_after} on" in notes(run / "1")
     assert (run / "1" / "transfer.png").is_file()
 
 

@@ -56,6 +56,7 @@ BAD_SPACES = {
         (["sweep", "missing.yaml"], "no search-space file"),
         (["sweep", "leiden-a1/mlp", "--backend", "slurm"], "unknown backend"),
         (["sweep", "leiden-a1/mlp", "--pruner", "asha"], "unknown pruner"),
+        (["sweep", "leiden-a1/mlp", "--prune-after", "0"], "warm-up must be at least 1 epoch, got 0"),
         (["sweep", "list.yaml"], "params must be a mapping"),
         (["sweep", "samples.yaml"], "samples must be a whole number, got 'abc'"),
         (["sweep", "fixed.yaml"], "fixed must be a mapping"),

@@ -15,7 +15,7 @@ import pytest
 from dlcourse.errors import InvalidSetting
 from dlcourse.sweep import SearchSpace, read_results, run_sweep
 from dlcourse.sweep.results import NotAResultsFile
-from dlcourse.sweep.study import journal_path, open_study
+from dlcourse.sweep.study import Pruning, journal_path, open_study
 from dlcourse.sweep.summary import compute_saved
 from tests.sweep.toy import calls, scripted, toy
 
@@ -127,6 +127,19 @@ def test_the_median_pruner_stops_a_hopeless_trial_and_keeps_good_ones(tmp_path):
     assert not any(r["pruned"] for r in unpruned) and compute_saved(unpruned) == (35, 35)
 
 
+def test_a_later_warm_up_lets_a_slow_starter_finish_and_still_stops_the_hopeless(tmp_path):
+    # A trial that starts below the median and ends above it (dropout's curve) is stopped by the default
+    # warm-up of 2 epochs but trains to the end with a warm-up of 4; the hopeless one is stopped after epoch 4.
+    slow = [0.3, 0.4, 0.55, 0.85, 0.97]
+    curves = [GOOD] * 5 + [slow, HOPELESS]
+    configs = [{"x": x, "curve": curve, "epochs": 5} for x, curve in enumerate(curves)]
+    early = run_sweep(configs, scripted, tmp_path / "early.jsonl", workers=1)
+    assert [r["epochs"] for r in early[5:]] == [2, 2]
+    late = run_sweep(configs, scripted, tmp_path / "late.jsonl", workers=1, pruner=Pruning("median", 4))
+    assert [r["pruned"] for r in late[5:]] == [False, True] and [r["epochs"] for r in late[5:]] == [5, 4]
+    assert late[5]["metrics"]["val_acc"] == 0.97
+
+
 def test_a_pruned_trial_is_done_and_not_run_again(tmp_path):
     configs = [{"x": x, "curve": c, "epochs": 5} for x, c in enumerate([GOOD] * 5 + [HOPELESS])]
     results, log = tmp_path / "r.jsonl", tmp_path / "calls"
@@ -151,6 +164,7 @@ def test_a_file_that_is_not_a_results_file_is_refused_and_left_alone(tmp_path):
         (dict(address="auto"), "for the ray backend"),
         (dict(threads=-1), "at least 1"),
         (dict(pruner="asha"), "unknown pruner"),
+        (dict(pruner=Pruning("median", 0)), "at least 1 epoch"),
     ],
 )
 def test_bad_runner_options(tmp_path, kwargs, words):

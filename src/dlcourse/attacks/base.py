@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlcourse.device import autocast_for
+from dlcourse.device import Precision, autocast_for
 from dlcourse.errors import InvalidSetting
 from dlcourse.registry import Registry
 
@@ -20,10 +20,11 @@ class Attack:
     statistics, dropout is off) and is put back in the mode it was found in. Subclasses write `perturb`.
     """
 
-    def __init__(self, eps: float) -> None:
+    def __init__(self, eps: float, precision: Precision | None = None) -> None:
         if eps <= 0:
             raise InvalidSetting(f"an attack's eps must be greater than 0, got {eps}")
         self.eps = eps
+        self.precision = precision  # the arithmetic of the input gradients; None: `autocast_for` the device
 
     def __call__(
         self, model: nn.Module, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator | None = None
@@ -42,12 +43,15 @@ class Attack:
     ) -> torch.Tensor:
         raise NotImplementedError
 
-    @staticmethod
-    def input_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    def input_gradient(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """∇ₓ of the cross-entropy summed over the batch (a sum, not a mean: each image's gradient is then
-        its own loss's, with no 1/N that could underflow in bf16). Parameter gradients are not touched."""
+        its own loss's, with no 1/N that could underflow in bf16). Parameter gradients are not touched.
+
+        With `precision` bf16 the forward and backward passes run under bf16 autocast (the loss and the
+        gradient stay fp32): an attack uses only the gradient's sign, or its direction, which bf16 keeps
+        for all but the smallest entries, at about half the cost on a CPU with native bf16."""
         x = x.detach().requires_grad_(True)
-        with autocast_for(x.device):
+        with self.precision.autocast(x.device) if self.precision else autocast_for(x.device):
             logits = model(x)
         loss = F.cross_entropy(logits.float(), y, reduction="sum")
         return torch.autograd.grad(loss, x)[0]

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from dlcourse.attacks.base import ATTACKS, Attack
+from dlcourse.device import Precision
 from dlcourse.errors import InvalidSetting
 
 
@@ -21,8 +22,15 @@ class MIM(Attack):
 
     name = "MIM"
 
-    def __init__(self, eps: float, steps: int = 20, step_size: float = 0.002, decay: float = 1.0) -> None:
-        super().__init__(eps)
+    def __init__(
+        self,
+        eps: float,
+        steps: int = 20,
+        step_size: float = 0.002,
+        decay: float = 1.0,
+        precision: Precision | None = None,
+    ) -> None:
+        super().__init__(eps, precision)
         if steps < 1 or step_size <= 0:
             raise InvalidSetting(f"MIM needs steps ≥ 1 and step_size > 0, got {steps} and {step_size}")
         self.steps, self.step_size, self.decay = steps, step_size, decay

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from dlcourse.attacks.base import ATTACKS, Attack
+from dlcourse.device import Precision
 from dlcourse.errors import InvalidSetting
 
 
@@ -20,8 +21,15 @@ class PGD(Attack):
 
     name = "PGD"
 
-    def __init__(self, eps: float, steps: int = 20, step_size: float = 0.002, random_start: bool = True) -> None:
-        super().__init__(eps)
+    def __init__(
+        self,
+        eps: float,
+        steps: int = 20,
+        step_size: float = 0.002,
+        random_start: bool = True,
+        precision: Precision | None = None,
+    ) -> None:
+        super().__init__(eps, precision)
         if steps < 1 or step_size <= 0:
             raise InvalidSetting(f"PGD needs steps ≥ 1 and step_size > 0, got {steps} and {step_size}")
         self.steps, self.step_size, self.random_start = steps, step_size, random_start

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import optuna
 
 from dlcourse.errors import TrainingDiverged
-from dlcourse.sweep.study import open_study
+from dlcourse.sweep.study import Pruning, open_study
 
 Objective = Callable[..., dict[str, Any]]  # objective(config, trial=..., **context) -> metrics (JSON values)
 
@@ -59,7 +59,7 @@ class InJournal:
     """A trial of the study in a journal file this process can read (a worker on the sweep's machine)."""
 
     journal: str
-    pruner: str
+    pruner: str | Pruning
     optuna_id: int
 
     def open(self) -> Reporting:
@@ -67,7 +67,7 @@ class InJournal:
 
 
 @lru_cache(maxsize=4)
-def _study(journal: str, pruner: str) -> optuna.Study:
+def _study(journal: str, pruner: str | Pruning) -> optuna.Study:
     """A worker's handle on the study, kept between its trials (opening one replays the journal)."""
     return open_study(journal, pruner)
 

@@ -17,6 +17,7 @@ from typing import Any
 import optuna
 
 from dlcourse.sweep.execute import Given, InJournal, TrialRef, execute
+from dlcourse.sweep.study import Pruning
 
 Args = tuple  # `execute`'s arguments before its trial: (fn, config, context, threads, backend)
 
@@ -44,7 +45,7 @@ class Inline:
 class Pool:
     """`workers` spawned processes; trials are handed back as they finish."""
 
-    def __init__(self, workers: int, journal: Path, pruner: str) -> None:
+    def __init__(self, workers: int, journal: Path, pruner: str | Pruning) -> None:
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self._journal, self._pruner = str(journal), pruner
         self._running: dict[Future, Hashable] = {}

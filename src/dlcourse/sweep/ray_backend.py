@@ -19,13 +19,13 @@ import optuna
 from dlcourse.errors import InvalidSetting
 from dlcourse.sweep.execute import TrialRef, execute
 from dlcourse.sweep.local import Args
-from dlcourse.sweep.study import open_study
+from dlcourse.sweep.study import Pruning, open_study
 
 
 class TrialServer:
     """The Ray actor behind every trial's `report` and `should_prune`."""
 
-    def __init__(self, journal: str, pruner: str) -> None:
+    def __init__(self, journal: str, pruner: str | Pruning) -> None:
         self._study = open_study(journal, pruner)
 
     def report(self, optuna_id: int, value: float, step: int) -> None:
@@ -61,7 +61,13 @@ class RayTasks:
     on `close`); with one, connects to that cluster."""
 
     def __init__(
-        self, workers: int, threads: int, address: str | None, gpus_per_trial: float, journal: Path, pruner: str
+        self,
+        workers: int,
+        threads: int,
+        address: str | None,
+        gpus_per_trial: float,
+        journal: Path,
+        pruner: str | Pruning,
     ) -> None:
         try:
             import ray

@@ -21,6 +21,7 @@ from dlcourse.sweep import study as studies
 from dlcourse.sweep.execute import Objective
 from dlcourse.sweep.results import Record, ResultsFile, as_json
 from dlcourse.sweep.space import SearchSpace, Trial, make_trial, unique
+from dlcourse.sweep.study import Pruning
 
 BACKENDS = ("local", "ray")
 OnRecord = Callable[[Record, int, int], None]  # (record, finished so far, trials in the sweep)
@@ -63,7 +64,7 @@ def run_sweep(
     context: Mapping[str, Any] | None = None,
     limit: int | None = None,
     on_record: OnRecord | None = None,
-    pruner: str = "median",
+    pruner: str | Pruning = "median",
 ) -> list[Record]:
     """Run every trial that has not ended yet; return the records of all the space's trials that have
     ended (finished, pruned or diverged), in the space's order.
@@ -73,9 +74,9 @@ def run_sweep(
     `trial.should_prune()` (see `execute.py`). It must be a module-level function, so that worker processes
     and Ray workers can import it. `context` carries what is not part of a trial's identity (data folder,
     device). Each trial runs with `threads` torch threads (default: the cores divided among the workers).
-    `limit` caps the trials run by this call; `pruner` is a name in `study.PRUNERS`. A record is {"trial",
-    "number", "config", "params", "metrics", "error", "pruned", "curve", "epochs", "budget", "timing"};
-    only `timing` differs between backends.
+    `limit` caps the trials run by this call; `pruner` is a name in `study.PRUNERS` or a `study.Pruning`.
+    A record is {"trial", "number", "config", "params", "metrics", "error", "pruned", "curve", "epochs",
+    "budget", "timing"}; only `timing` differs between backends.
     """
     workers, threads = check_options(backend, address, workers, threads)
     studies.make_pruner(pruner)
@@ -133,7 +134,13 @@ def _run(
 
 
 def _backend(
-    backend: str, workers: int, threads: int, address: str | None, gpus_per_trial: float, journal: Path, pruner: str
+    backend: str,
+    workers: int,
+    threads: int,
+    address: str | None,
+    gpus_per_trial: float,
+    journal: Path,
+    pruner: str | Pruning,
 ) -> Any:
     """The backend's runner: Inline, Pool or RayTasks, each with `trial_ref`, `submit`, `wait` and `close`."""
     if backend == "ray":

@@ -27,11 +27,17 @@ slow starters (a small Adam rate, sigmoid units) of a 20-30-trial search. It jud
 trials have finished (`n_startup_trials`), and no trial before its second epoch (`n_warmup_steps`): the
 first epoch says more about the learning rate than about the setting. `halving` (ASHA) and `hyperband`
 are there for larger searches; `none` trains every trial to the end.
+
+A `Pruning(name, warmup)` sets that warm-up (the epochs every trial trains before it may be stopped: the
+median pruner's `n_warmup_steps`, the halving pruners' `min_resource`), for trials whose early epochs
+favour the settings that learn fastest over those that end best, such as dropout. A plain name means the
+warm-up of 2.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +50,30 @@ from dlcourse.errors import InvalidSetting
 from dlcourse.sweep.results import Record
 
 STUDY = "sweep"  # one study per journal, so one per results file
-PRUNERS: dict[str, Callable[[], optuna.pruners.BasePruner]] = {
-    "median": lambda: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2),
-    "halving": lambda: optuna.pruners.SuccessiveHalvingPruner(),
-    "hyperband": lambda: optuna.pruners.HyperbandPruner(),
-    "none": lambda: optuna.pruners.NopPruner(),
+PRUNERS: dict[str, Callable[[int], optuna.pruners.BasePruner]] = {
+    "median": lambda warmup: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=warmup),
+    "halving": lambda warmup: optuna.pruners.SuccessiveHalvingPruner(min_resource=warmup),
+    "hyperband": lambda warmup: optuna.pruners.HyperbandPruner(min_resource=warmup),
+    "none": lambda warmup: optuna.pruners.NopPruner(),
 }
 
 
-def make_pruner(name: str) -> optuna.pruners.BasePruner:
-    if name not in PRUNERS:
-        raise InvalidSetting(f"unknown pruner {name!r}; known: {', '.join(PRUNERS)}")
-    return PRUNERS[name]()
+@dataclass(frozen=True)
+class Pruning:
+    """A pruner by name and the epochs every trial trains before it may stop the trial. Frozen and small, so
+    that it travels to worker processes and Ray actors as the name alone did."""
+
+    name: str = "median"
+    warmup: int = 2
+
+
+def make_pruner(pruning: str | Pruning) -> optuna.pruners.BasePruner:
+    pruning = Pruning(pruning) if isinstance(pruning, str) else pruning
+    if pruning.name not in PRUNERS:
+        raise InvalidSetting(f"unknown pruner {pruning.name!r}; known: {', '.join(PRUNERS)}")
+    if pruning.warmup < 1:
+        raise InvalidSetting(f"a pruner's warm-up must be at least 1 epoch, got {pruning.warmup}")
+    return PRUNERS[pruning.name](pruning.warmup)
 
 
 def journal_path(results: str | Path) -> Path:
@@ -64,7 +82,7 @@ def journal_path(results: str | Path) -> Path:
     return results.with_name(f"{results.stem}.optuna.log")
 
 
-def open_study(journal: str | Path, pruner: str) -> optuna.Study:
+def open_study(journal: str | Path, pruner: str | Pruning) -> optuna.Study:
     """The sweep's study in `journal` (created on first use). The sampler never draws here: a space's
     trials are drawn before the sweep (`space.py`), so each trial's config is given, not suggested."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
