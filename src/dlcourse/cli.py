@@ -83,7 +83,9 @@ def _options(
 @app.command()
 def run(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="A suite ('bath-a2') or one task ('bath-a2/3.1').")],
+    target: Annotated[
+        str, typer.Argument(help="A suite ('bath-a2'), one task ('bath-a2/3.1') or a pattern ('fit3181-a1/3.*').")
+    ],
     profile: Annotated[
         str,
         typer.Option(
