@@ -191,12 +191,20 @@ def test_cifar10_standing_in_for_stl10_keeps_its_small_training_set():
     assert len(load_images(ctx(fallback_train_size=None)[0]).y_train) == len(sample.y_train)
 
 
-def test_comparisons_over_seeds_give_mean_and_std_and_judge_the_difference_against_seed_noise(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("seeds")
+def run_over_two_seeds(tmp_path_factory, task):
+    tmp_path = tmp_path_factory.mktemp(f"seeds-{task}")
     with offline_runs(tmp_path_factory):
-        folder = run_task(
-            select("fit3181-a1/3.7")[0], profile="quick", runs_root=tmp_path, quiet=True, overrides=TINY | {"seeds": 2}
+        return run_task(
+            select(f"fit3181-a1/{task}")[0],
+            profile="quick",
+            runs_root=tmp_path,
+            quiet=True,
+            overrides=TINY | {"seeds": 2},
         )
+
+
+def test_comparisons_over_seeds_give_mean_and_std_and_judge_the_difference_against_seed_noise(tmp_path_factory):
+    folder = run_over_two_seeds(tmp_path_factory, "3.7")
     table = rows(folder / "comparison.csv")
     assert [r["model"] for r in table] == ["no mixup", "mixup"] and all(r["runs"] == "2" for r in table)
     assert all(" ± " in r["test acc (%)"] for r in table)
@@ -215,11 +223,7 @@ def test_comparisons_over_seeds_give_mean_and_std_and_judge_the_difference_again
 
 
 def test_skip_comparison_runs_both_models_over_the_same_seeds(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("skip-seeds")
-    with offline_runs(tmp_path_factory):
-        folder = run_task(
-            select("fit3181-a1/3.3")[0], profile="quick", runs_root=tmp_path, quiet=True, overrides=TINY | {"seeds": 2}
-        )
+    folder = run_over_two_seeds(tmp_path_factory, "3.3")
     table = rows(folder / "comparison.csv")
     assert [r["model"] for r in table] == ["skip", "no skip"] and all(r["runs"] == "2" for r in table)
     runs = rows(folder / "comparison_runs.csv")
