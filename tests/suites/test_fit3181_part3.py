@@ -269,14 +269,23 @@ def test_adversarial_training_goal_depends_on_the_data_regime():
 
 
 def test_attack_precision_auto_is_bf16_only_where_the_device_has_it(monkeypatch):
-    from dlcourse.suites.fit3181_a1 import part3_robust
+    from dlcourse import device
     from dlcourse.suites.fit3181_a1.part3_robust import AttackSettings, attack_precision, attacks
 
     cpu, cuda = torch.device("cpu"), torch.device("cuda")
     for native in (True, False):
-        monkeypatch.setattr(part3_robust, "cpu_supports_bf16", lambda native=native: native)
+        monkeypatch.setattr(device, "cpu_supports_bf16", lambda native=native: native)
         assert attack_precision(AttackSettings(), cpu).name == ("bf16" if native else "fp32")
         assert attack_precision(AttackSettings(), cuda).name == "bf16"
         assert attack_precision(AttackSettings(attack_precision="fp32"), cuda).name == "fp32"
     chosen = attacks(AttackSettings(attack_precision="bf16"), cpu)
     assert chosen["clean"] is None and {a.precision.name for n, a in chosen.items() if a} == {"bf16"}
+
+
+def test_attack_findings_are_read_off_the_accuracies():
+    from dlcourse.suites.fit3181_a1.part3_robust import AttackSettings, attack_findings
+
+    usual = attack_findings({"clean": 0.60, "FGSM": 0.06, "PGD": 0.03, "MIM": 0.012}, AttackSettings())
+    assert "leaves 2% of the clean accuracy under MIM" in usual and "at least as strong as FGSM" in usual
+    odd = attack_findings({"clean": 0.50, "FGSM": 0.25, "PGD": 0.26, "MIM": 0.24}, AttackSettings())
+    assert "leaves 48% of the clean accuracy under MIM" in odd and "FGSM's single step is stronger" in odd

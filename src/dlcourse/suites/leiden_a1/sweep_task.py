@@ -221,7 +221,7 @@ def task_1(ctx: TaskContext) -> None:
         notes = check([t.config for t in trials], context["data_dir"])
         if not searched:
             ctx.say("Search data: " + "; ".join(notes["fashion-mnist"]))
-        pruning = Pruning(s.pruner, s.mlp_prune_after if net == "mlp" else s.cnn_prune_after)
+        pruning = Pruning(s.pruner, getattr(s, f"{net}_prune_after"))
         searched[net] = _sweep(ctx, net, trials, trials_dir / f"{net}.jsonl", context, workers, pruning)
         _record_search(ctx, net, searched[net], s)
     search_seconds = time.perf_counter() - start
@@ -314,7 +314,7 @@ def _record_search(ctx: TaskContext, net: str, records: list[dict], s: SweepSett
     )
     ctx.run.metric(f"{net}_epoch_budget", budget, f"epochs of every {net.upper()} trial trained to the end")
     ctx.run.metric(f"{net}_compute_saved", round(1 - trained / budget, 4), "share of the epoch budget the pruner saved")
-    after = s.mlp_prune_after if net == "mlp" else s.cnn_prune_after
+    after = getattr(s, f"{net}_prune_after")
     ctx.say(f"{name}: {saved_line(records)} by the {s.pruner} pruner, which judges a trial from its epoch {after} on.")
     for text in _search_notes(name, records, by_value):
         ctx.say(text)
