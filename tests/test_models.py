@@ -78,6 +78,20 @@ def test_geron_networks_as_in_the_book():
     assert parameter_counts(geron_cnn(in_shape=(3, 32, 32)))["total"] == conv + 49 * 64 * 2 + dense + 256 * 7 * 128
 
 
+def test_geron_cnn_batch_norm_sits_between_each_bias_free_convolution_and_its_activation():
+    plain, normed = geron_cnn(filters=[8, 16]), geron_cnn(filters=[8, 16], batch_norm=True)
+    convs = [m for m in normed if isinstance(m, torch.nn.Conv2d)]
+    assert all(m.bias is None for m in convs) and len(convs) == 3
+    layers = list(normed)
+    for i, layer in enumerate(layers):
+        if isinstance(layer, torch.nn.Conv2d):
+            assert isinstance(layers[i + 1], torch.nn.BatchNorm2d) and layers[i + 1].num_features == layer.out_channels
+            assert isinstance(layers[i + 2], torch.nn.ReLU)
+    # Each convolution drops its bias (out_channels) and its batch norm adds a scale and a shift per channel.
+    added = sum(m.out_channels for m in convs)
+    assert parameter_counts(normed)["total"] == parameter_counts(plain)["total"] + added
+
+
 @pytest.mark.parametrize("scheme", [s for s in INITS if s != "default"])
 def test_initialisers_set_weights_and_zero_biases(scheme):
     torch.manual_seed(0)
