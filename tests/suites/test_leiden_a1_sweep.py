@@ -74,6 +74,7 @@ def test_the_brief_spaces_hold_the_books_networks():
     assert {tuple(c["hidden"]) for c in mlp} >= {(300, 100)}
     # The default halves every filter count for the CPU budget; width 1 is the book's 64-128-256.
     assert {tuple(c["filters"]) for c in cnn} >= {(32, 64, 128)}
+    assert {c["batch_norm"] for c in cnn} == {False, True}  # the book's network has none; the search tries both
     book = [t.config for t in cnn_space(SweepSettings(cnn_width=1.0)).trials()]
     assert {tuple(c["filters"]) for c in book} >= {(64, 128, 256)}
 
