@@ -59,7 +59,7 @@ class InJournal:
     """A trial of the study in a journal file this process can read (a worker on the sweep's machine)."""
 
     journal: str
-    pruner: str | Pruning
+    pruner: Pruning
     optuna_id: int
 
     def open(self) -> Reporting:
@@ -67,7 +67,7 @@ class InJournal:
 
 
 @lru_cache(maxsize=4)
-def _study(journal: str, pruner: str | Pruning) -> optuna.Study:
+def _study(journal: str, pruner: Pruning) -> optuna.Study:
     """A worker's handle on the study, kept between its trials (opening one replays the journal)."""
     return open_study(journal, pruner)
 

@@ -45,7 +45,7 @@ class Inline:
 class Pool:
     """`workers` spawned processes; trials are handed back as they finish."""
 
-    def __init__(self, workers: int, journal: Path, pruner: str | Pruning) -> None:
+    def __init__(self, workers: int, journal: Path, pruner: Pruning) -> None:
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self._journal, self._pruner = str(journal), pruner
         self._running: dict[Future, Hashable] = {}

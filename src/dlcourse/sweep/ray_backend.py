@@ -25,7 +25,7 @@ from dlcourse.sweep.study import Pruning, open_study
 class TrialServer:
     """The Ray actor behind every trial's `report` and `should_prune`."""
 
-    def __init__(self, journal: str, pruner: str | Pruning) -> None:
+    def __init__(self, journal: str, pruner: Pruning) -> None:
         self._study = open_study(journal, pruner)
 
     def report(self, optuna_id: int, value: float, step: int) -> None:
@@ -61,13 +61,7 @@ class RayTasks:
     on `close`); with one, connects to that cluster."""
 
     def __init__(
-        self,
-        workers: int,
-        threads: int,
-        address: str | None,
-        gpus_per_trial: float,
-        journal: Path,
-        pruner: str | Pruning,
+        self, workers: int, threads: int, address: str | None, gpus_per_trial: float, journal: Path, pruner: Pruning
     ) -> None:
         try:
             import ray

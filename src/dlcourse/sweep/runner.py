@@ -79,17 +79,18 @@ def run_sweep(
     "budget", "timing"}; only `timing` differs between backends.
     """
     workers, threads = check_options(backend, address, workers, threads)
-    studies.make_pruner(pruner)
+    pruning = studies.as_pruning(pruner)
+    studies.make_pruner(pruning)
     trials = space.trials() if isinstance(space, SearchSpace) else unique(_as_trial(t) for t in space)
     job = Job(train_fn, dict(context or {}), threads, backend)
     with ResultsFile(results_path) as results:
         journal = studies.journal_path(results.path)
-        study = studies.open_study(journal, pruner)
+        study = studies.open_study(journal, pruning)
         for trial_id, record in studies.reconcile(study, results.done).items():
             if trial_id not in results.done:
                 results.append(record)
         pending = [t for t in trials if t.id not in results.done][:limit]
-        runner = _backend(backend, workers, threads, address, gpus_per_trial, journal, pruner)
+        runner = _backend(backend, workers, threads, address, gpus_per_trial, journal, pruning)
         try:
             ended = sum(t.id in results.done for t in trials)
             for record in _run(study, runner, pending, job, workers, results):
@@ -134,13 +135,7 @@ def _run(
 
 
 def _backend(
-    backend: str,
-    workers: int,
-    threads: int,
-    address: str | None,
-    gpus_per_trial: float,
-    journal: Path,
-    pruner: str | Pruning,
+    backend: str, workers: int, threads: int, address: str | None, gpus_per_trial: float, journal: Path, pruner: Pruning
 ) -> Any:
     """The backend's runner: Inline, Pool or RayTasks, each with `trial_ref`, `submit`, `wait` and `close`."""
     if backend == "ray":

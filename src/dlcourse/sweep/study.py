@@ -67,8 +67,13 @@ class Pruning:
     warmup: int = 2
 
 
-def make_pruner(pruning: str | Pruning) -> optuna.pruners.BasePruner:
-    pruning = Pruning(pruning) if isinstance(pruning, str) else pruning
+def as_pruning(pruner: str | Pruning) -> Pruning:
+    """A plain name is that pruner with the default warm-up."""
+    return Pruning(pruner) if isinstance(pruner, str) else pruner
+
+
+def make_pruner(pruner: str | Pruning) -> optuna.pruners.BasePruner:
+    pruning = as_pruning(pruner)
     if pruning.name not in PRUNERS:
         raise InvalidSetting(f"unknown pruner {pruning.name!r}; known: {', '.join(PRUNERS)}")
     if pruning.warmup < 1:
