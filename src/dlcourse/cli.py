@@ -1,4 +1,6 @@
-"""The `dlcourse` command: list | run | report | notebook | data | sweep | theory. Thin: calls the library, prints.
+"""The `dlcourse` command: list | run | report | notebook | read-clock | data | sweep | theory.
+
+Thin: calls the library, prints.
 
 Every expected failure prints `error: <one sentence>` and exits with code 2.
 """
@@ -201,6 +203,25 @@ def notebook(
 
     for path in build_notebooks(suite, runs_dir, group=group):
         out.print(f"wrote {path}" + (" (and its .py and .html)" if path.suffix == ".ipynb" else ", the code folder"))
+
+
+@app.command("read-clock")
+def read_clock(
+    images: Annotated[
+        list[Path], typer.Argument(help="PNG or JPEG files, folders of them, or .npz files with 'images'.")
+    ],
+    model: Annotated[
+        Path | None, typer.Option(help="A saved reader (model_<i>.pt of leiden-a1 2a-2d) [default: the best recorded].")
+    ] = None,
+    runs_dir: RunsDir = Path("runs"),
+    out_csv: Annotated[
+        Path | None, typer.Option("--out", help="Also write image,time,hour,minute rows to this CSV.")
+    ] = None,
+):
+    """Read the time on clock images with a trained tell-the-time reader (leiden-a1 Task 2)."""
+    from dlcourse.telltime.read_command import read_clocks
+
+    read_clocks(images, model, runs_dir, out_csv, out)
 
 
 @app.command()

@@ -14,7 +14,6 @@ from dlcourse.suites import select
 from dlcourse.suites.runner import run_task
 from dlcourse.telltime import CONSTANT_BASELINE, Periodic, common_sense_error
 from dlcourse.train import Metrics, TrainConfig, fit, predict
-from tests.fixtures import offline_runs
 
 
 @pytest.fixture
@@ -44,21 +43,6 @@ def test_small_cnn_beats_the_constant_answer(one_thread):
     assert CONSTANT_BASELINE == 180
     assert errors.mean() < 0.67 * CONSTANT_BASELINE, errors.mean()
     assert np.median(errors) < 0.5 * CONSTANT_BASELINE
-
-
-TINY = dict(count="200", size="24", filters="4,8", hidden="8", epochs="1", batch_size="32", classes="24,720")
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("runs")
-    with offline_runs(tmp_path_factory):
-        for task in select("leiden-a1"):
-            if task.name.startswith("2"):
-                fields = task.settings_class.__dataclass_fields__
-                own = {k: v for k, v in TINY.items() if k in fields}
-                run_task(task, profile="quick", runs_root=root, quiet=True, overrides=own)
-    return root / "leiden-a1"
 
 
 def rows(path):

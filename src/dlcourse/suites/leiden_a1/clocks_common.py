@@ -18,6 +18,7 @@ from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import Training
 from dlcourse.telltime import CONSTANT_BASELINE, Representation, common_sense_error, error_summary
+from dlcourse.telltime.reader import representation_spec
 from dlcourse.train import History, Metrics, predict
 
 TOLERANCE = 10.0  # minutes: a clock read this close counts as read right in the per-epoch numbers
@@ -143,21 +144,30 @@ class Result:
     history: History
 
 
-def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, label: str) -> Result:
-    """Train a fresh clocknet for `rep` (the same initial seed for every representation) and score it on
-    the test clocks with the common-sense error."""
+def reader_spec(s: ClockSettings, rep: Representation, size: int) -> dict[str, Any]:
+    """What rebuilds a trained clock reader (see `telltime.reader`): the network's arguments and the
+    representation that decodes its outputs. The random turn is kept: it does nothing outside training, but
+    it is a layer, and the saved weights' names count it."""
+    network = {
+        "filters": list(s.filters),
+        "heads": list(rep.heads),
+        "hidden": s.hidden,
+        "in_size": size,
+        "dropout": s.dropout,
+        "stem": s.stem,
+        "stem_stride": s.stem_stride,
+        "turn": s.turn,
+    }
+    return {"network": network, "representation": representation_spec(rep)}
+
+
+def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, label: str, index: int) -> Result:
+    """Train a fresh clocknet for `rep` (the same initial seed for every representation), keep it in the run
+    folder as `model_<index>.pt` and score it on the test clocks with the common-sense error."""
     s: ClockSettings = ctx.settings
     torch.manual_seed(ctx.seed)
-    model = clocknet(
-        s.filters,
-        rep.heads,
-        s.hidden,
-        in_size=splits.size,
-        dropout=s.dropout,
-        turn=s.turn,
-        stem=s.stem,
-        stem_stride=s.stem_stride,
-    )
+    spec = reader_spec(s, rep, splits.size)
+    model = clocknet(**spec["network"])
 
     def loss_fn(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return rep.loss(out, target[:, :-1])
@@ -177,6 +187,7 @@ def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, 
     )
     predicted = rep.decode(predict(model, splits.x["test"], EVAL_BATCH)).numpy().astype(np.float64)
     errors = common_sense_error(predicted, splits.times("test").astype(np.float64))
+    ctx.run.checkpoint(f"model_{index}", model, spec | {"test_mean_min": float(errors.mean())})
     row = {
         "representation": rep.name,
         "outputs": rep.outputs,
@@ -198,7 +209,7 @@ def compare(ctx: TaskContext, reps: list[Representation], title: str) -> tuple[C
     )
     ctx.say(DESIGN_REASON)
     ctx.plan(len(reps))
-    results = [train_and_score(ctx, splits, rep, label=rep.name) for rep in reps]
+    results = [train_and_score(ctx, splits, rep, label=rep.name, index=i) for i, rep in enumerate(reps)]
     record(ctx, splits, results, title)
     return splits, results
 

@@ -10,8 +10,9 @@ import numpy as np
 from dlcourse.errors import DataNotFound
 from dlcourse.plots.clocks import error_cdfs
 from dlcourse.runs import load_json
-from dlcourse.settings import Settings
+from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.leiden_a1 import clocks_heldout
 from dlcourse.suites.leiden_a1.clocks_common import table_row
 from dlcourse.suites.leiden_a1.clocks_regression import NEAR_TWELVE
 from dlcourse.suites.registry import task
@@ -24,19 +25,19 @@ DATA_SETTINGS = ("images", "count", "size", "rotation", "data_seed")  # equal se
 
 @dataclass(frozen=True)
 class CompareSettings(Settings):
-    pass
+    heldout: int = setting(2000, "clocks drawn by the held-out renderer to score each best reader on (0: none)", min=0)
 
 
 @task(
     "leiden-a1/2e",
     "Tell the time: the representations compared (brief subtask 2)",
     brief=CompareSettings(),
-    quick=CompareSettings(),
+    quick=CompareSettings(heldout=300),
     reads=("2a", "2b", "2c", "2d"),
     target=("best_mean_min", "<", 10),
 )
 def task_2e(ctx: TaskContext) -> None:
-    rows, errors, missing, data, every = [], {}, [], {}, {}
+    rows, errors, missing, data, every, models = [], {}, [], {}, {}, {}
     for name, kind in SUBTASKS.items():
         folder = ctx.earlier_run(name)
         results = load_json(folder / "results.json") if folder else None
@@ -50,6 +51,7 @@ def task_2e(ctx: TaskContext) -> None:
         data[name] = tuple(settings[k] for k in DATA_SETTINGS)
         with np.load(folder / "predictions.npz") as saved:
             errors[best["representation"]] = saved[f"errors_{i}"]
+        models[best["representation"]] = (folder / f"model_{i}.pt", settings["size"])
     if not rows:
         raise DataNotFound(f"no finished {ctx.profile}-profile runs of leiden-a1/2a-2d to compare; run them first")
     if missing:
@@ -61,6 +63,8 @@ def task_2e(ctx: TaskContext) -> None:
             + "), so their numbers compare only loosely."
         )
     rows.sort(key=lambda r: r["mean error (min)"])
+    if ctx.settings.heldout:
+        _score_heldout(ctx, rows, models)
     ctx.run.table("best", rows, title="The best model of each representation, by mean common-sense error")
     ctx.run.figure(
         "cdf", error_cdfs(errors, "Test clocks read within x minutes"), caption="Error distribution of each best model"
@@ -77,6 +81,51 @@ def task_2e(ctx: TaskContext) -> None:
     for answer in (_classes_answer(every), _wrap_answer(every), _periodic_answer(every)):
         if answer:
             ctx.say(answer)
+
+
+def _score_heldout(ctx: TaskContext, rows: list[dict], models: dict[str, tuple[Path, int]]) -> None:
+    """Each best reader on the held-out renderer's clocks: columns beside its test numbers, and the record."""
+    size = models[rows[0]["representation"]][1]
+    clocks = clocks_heldout.draw(ctx, ctx.settings.heldout, size)
+    scores = []
+    for row in rows:
+        path, _ = models[row["representation"]]
+        scored = clocks_heldout.score(clocks, path, row["representation"])
+        if scored is None:
+            ctx.say(f"{row['subtask']} kept no trained model (a run from before models were saved): not scored.")
+            continue
+        summary = scored.summary
+        row["held-out median (min)"] = round(summary["median_min"], 2)
+        row["held-out mean (min)"] = round(summary["mean_min"], 2)
+        row["held-out within 10 min (%)"] = round(100 * summary["within_10"], 1)
+        row["held-out / test mean"] = round(summary["mean_min"] / max(row["mean error (min)"], 1e-9), 2)
+        scores.append(scored)
+    if not scores:
+        return
+    best = rows[0]
+    if "held-out mean (min)" in best:
+        ctx.run.metric(
+            "heldout_mean_min", best["held-out mean (min)"], f"held-out mean error (min): {best['representation']}"
+        )
+        ctx.run.metric("heldout_median_min", best["held-out median (min)"], "its held-out median error (min)")
+        ctx.run.metric("heldout_ratio", best["held-out / test mean"], "its held-out mean over its test mean")
+        ctx.say(_gap_sentence(best))
+    clocks_heldout.record(ctx, clocks, scores)
+
+
+def _gap_sentence(best: dict) -> str:
+    """How far the best reader's held-out error is from its error on its own test clocks."""
+    ratio = best["held-out / test mean"]
+    verdict = (
+        "generalises: its held-out error is within twice"
+        if ratio <= 2
+        else "does not generalise well: its held-out error is more than twice"
+    )
+    return (
+        f"The best reader ({best['representation']}) {verdict} its test error: mean {best['held-out mean (min)']} min "
+        f"(median {best['held-out median (min)']}) on the held-out clocks against {best['mean error (min)']} min "
+        f"(median {best['median error (min)']}) on its own test clocks, {ratio}x."
+    )
 
 
 def _classes_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
