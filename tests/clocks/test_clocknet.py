@@ -1,9 +1,10 @@
 import pytest
 import torch
+import torch.nn.functional as F
 
 from dlcourse.errors import InvalidSetting
 from dlcourse.models import clocknet
-from dlcourse.models.clocknet import RandomTurn
+from dlcourse.models.clocknet import RandomTurn, WithCoordinates, _turned_grid
 
 
 def test_heads_sit_side_by_side_and_stay_float32_under_autocast():
@@ -69,3 +70,34 @@ def test_pooling_runs_before_batch_norm_and_relu_and_no_stem_keeps_full_resoluti
     assert model.trunk(torch.rand(1, 1, 16, 16)).shape == (1, 8 * 4 * 4)
     with pytest.raises(InvalidSetting, match="stem stride"):
         clocknet(in_size=16, stem_stride=17)
+
+
+def test_the_turned_grid_is_affine_grids():
+    torch.manual_seed(0)
+    angle, scale = torch.rand(4) * 6 - 3, 1 + 0.2 * (torch.rand(4) - 0.5)
+    cos, sin, dx, dy = angle.cos() * scale, angle.sin() * scale, torch.rand(4) * 0.1, -torch.rand(4) * 0.1
+    x = torch.rand(4, 1, 30, 40)
+    theta = torch.stack([torch.stack([cos, -sin, dx], 1), torch.stack([sin, cos, dy], 1)], 1)
+    expected = F.affine_grid(theta, list(x.shape), align_corners=False)
+    torch.testing.assert_close(_turned_grid(cos, sin, dx, dy, x), expected, atol=1e-6, rtol=0)
+
+
+def test_zoom_and_light_change_training_images_only_and_keep_them_in_range():
+    torch.manual_seed(0)
+    image = torch.rand(6, 1, 20, 20)
+    view = RandomTurn(0, zoom=0.2, light=0.5)
+    assert torch.equal(view.eval()(image), image)
+    changed = view.train()(image)
+    assert changed.shape == image.shape and changed.min() >= 0 and changed.max() <= 1
+    assert (changed - image).abs().mean() > 0.02
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert view(image).dtype == torch.float32  # sampled in float32 under autocast
+
+
+def test_coordinates_are_written_channels_last():
+    x = torch.rand(3, 1, 9, 7)
+    out = WithCoordinates()(x)
+    xs = torch.linspace(-1, 1, 7).view(1, 1, 1, 7).expand(3, 1, 9, 7)
+    ys = torch.linspace(-1, 1, 9).view(1, 1, 9, 1).expand(3, 1, 9, 7)
+    assert torch.equal(out, torch.cat([x, xs, ys], 1))
+    assert out.is_contiguous(memory_format=torch.channels_last)

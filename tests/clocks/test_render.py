@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -109,3 +111,17 @@ def test_every_dial_marks_twelve():
         per_hour = [ink[ring & (np.abs((angle - 30 * h + 180) % 360 - 180) < 8)].sum() for h in range(12)]
         assert per_hour[0] > 1.3 * max(per_hour[1:]), style
     assert kinds == set(TWELVE_MARKS)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [dict(seconds=1.0), dict(hand_shapes=True), dict(dial_shapes=1.0), dict(textures=1.0), dict(jpeg=1.0)],
+)
+def test_each_style_of_version_3_changes_the_picture(change):
+    """Turned on alone over plain clocks, each of renderer version 3's choices draws something (the random
+    draws are the same either way, so any difference is that choice's)."""
+    hours, minutes = np.arange(24) % 12, (np.arange(24) * 7) % 60
+    plain = render(hours, minutes, 120, np.random.default_rng(2), Variety.plain()).astype(int)
+    varied = render(hours, minutes, 120, np.random.default_rng(2), replace(Variety.plain(), **change)).astype(int)
+    changed = np.abs(varied - plain).max(axis=(1, 2)) > 10  # gray levels of 255
+    assert changed.mean() >= 0.4, changed  # hand shapes: a third of the clocks keep the plain bar

@@ -4,8 +4,8 @@ A dial is drawn in its own frame: the square [-1, 1]² with the dial's edge at r
 the top. `dial_atlas` stacks a few dozen random dials into one texture that the renderer samples through
 each clock's perspective mapping, so the detail is drawn once and every clock pays one bilinear lookup.
 
-Every dial marks 12 o'clock with a mark unlike the other hour marks (a triangle, a double bar or a large
-dot). Without it a clock turned in its plane would be unreadable: a symmetric dial looks the same at every
+Every dial marks 12 o'clock with a mark unlike the other hour marks (a triangle, a double bar, a large dot
+or two dots). Without it a clock turned in its plane would be unreadable: a symmetric dial looks the same at every
 rotation, so nothing would tell the hour hand at 3 from the hour hand at 12. Numerals and a logo under the
 12, when a dial has them, are further cues.
 """
@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 NUMERALS = ("none", "arabic", "quarters", "roman")
-TWELVE_MARKS = ("triangle", "double bar", "large dot")
+TWELVE_MARKS = ("triangle", "double bar", "large dot", "two dots")
 HOUR_MARKS = ("bar", "dot", "none")
 _ROMAN = ("XII", "I", "II", "III", "IIII", "V", "VI", "VII", "VIII", "IX", "X", "XI")
 _SUPERSAMPLE = 4  # drawn at 4x and box-filtered down: anti-aliased edges
@@ -162,6 +162,9 @@ class _Pen:
         elif kind == "double bar":
             for side in (-1, 1):
                 self.radial_bar(0, edge - 0.17, edge - 0.01, 0.04, sideways=side * 0.045)
+        elif kind == "two dots":
+            for side in (-1, 1):
+                self.disc(*self._polar(side * 6, edge - 0.08), 0.05)
         else:
             self.disc(*self._polar(0, edge - 0.09), 0.075)
 

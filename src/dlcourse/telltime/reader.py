@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from dlcourse.errors import CorruptFile
 from dlcourse.telltime.representations import Classes, HourAndMinute, Hours, Periodic, Representation
+from dlcourse.telltime.views import read_views
 
 REPRESENTATIONS = {cls.__name__: cls for cls in (Classes, Hours, HourAndMinute, Periodic)}
 BATCH = 500  # images per forward pass: bounds the memory of 150x150 activations
@@ -42,17 +43,18 @@ class Reader:
     size: int  # the network's input edge in pixels
     source: Path
     test_mean_min: float | None = None
+    views: tuple[float, ...] = (0.0,)
 
     def read(self, images: np.ndarray) -> np.ndarray:
-        """Minutes since 12:00 (float64) read from uint8 images (N x H x W), resized to the network's input."""
+        """Minutes since 12:00 (float64) read from uint8 images (N x H x W), resized to the network's input, in
+        the turned views the reader was scored with (see `views`)."""
         out = []
-        with torch.no_grad():
-            for start in range(0, len(images), BATCH):
-                x = torch.from_numpy(np.ascontiguousarray(images[start : start + BATCH])).float()[:, None] / 255
-                if x.shape[-2:] != (self.size, self.size):
-                    x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", antialias=True)
-                out.append(self.rep.decode(self.model(x)).double())
-        return torch.cat(out).numpy() if out else np.zeros(0)
+        for start in range(0, len(images), BATCH):
+            x = torch.from_numpy(np.ascontiguousarray(images[start : start + BATCH])).float()[:, None] / 255
+            if x.shape[-2:] != (self.size, self.size):
+                x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", antialias=True)
+            out.append(read_views(self.model, self.rep, x, BATCH, self.views))
+        return np.concatenate(out) if out else np.zeros(0)
 
 
 def load_reader(path: str | Path) -> Reader:
@@ -70,7 +72,8 @@ def load_reader(path: str | Path) -> Reader:
         raise CorruptFile(
             f"{path} is not a clock reader saved by leiden-a1 2a-2d (its weights do not fit: {type(exc).__name__})"
         ) from None
-    return Reader(model.eval(), rep, spec["network"]["in_size"], Path(path), spec.get("test_mean_min"))
+    views = tuple(spec.get("views", (0.0,)))
+    return Reader(model.eval(), rep, spec["network"]["in_size"], Path(path), spec.get("test_mean_min"), views)
 
 
 READER_TASKS = ("2a", "2b", "2c", "2d")

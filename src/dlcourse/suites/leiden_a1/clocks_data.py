@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlcourse.data.clock_data import load_clocks
-from dlcourse.data.clocks import Variety
+from dlcourse.data.clocks import UPRIGHT, Variety
 from dlcourse.plots.clocks import clock_grid
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
@@ -49,13 +49,15 @@ def task_2(ctx: TaskContext) -> None:
     )
     if data.source.startswith("rendered"):
         ctx.say(
-            "The brief's images are not public, so these clocks are drawn: random dials (rim or none; minute ticks "
-            "or none; bar, dot or no hour marks; Arabic, Roman, quarter or no numerals; sometimes a logo), hands "
-            "of random length, width and taper with the hour hand always clearly shorter and thicker, the whole "
-            f"clock turned in its plane by up to ±{s.rotation:g}° and tilted in perspective by up to 40°, a light "
-            "reflection on the glass, hand shadows, uneven light, blur and noise. Every dial marks 12 with a mark "
-            "unlike the other hours (a triangle, a double bar or a large dot): a turned clock can only be read "
-            "relative to such a cue."
+            "The brief's images are not public, so these clocks are drawn: random dials (round, rounded square "
+            "or octagon; rim or none; minute ticks or none; bar, dot or no hour marks; Arabic, Roman, quarter or no "
+            "numerals; sometimes a logo), hands of random length, width, taper and shape (bar, lozenge, arrow) with "
+            "the hour hand always clearly shorter and thicker, a thin seconds hand on half of them, the whole "
+            f"clock turned in its plane (half by up to ±{min(UPRIGHT, s.rotation):g}°, the rest by up to "
+            f"±{s.rotation:g}°) and tilted in perspective by up to 40°, plain, "
+            "blotchy or striped backgrounds, a light reflection on the glass, hand shadows, uneven light, blur, "
+            "noise and JPEG compression. Every dial marks 12 with a mark unlike the other hours (a triangle, a "
+            "double bar, a large dot or two dots): a turned clock can only be read relative to such a cue."
         )
     shown = np.random.default_rng(s.data_seed).choice(
         len(data.images), size=min(s.shown, len(data.images)), replace=False
