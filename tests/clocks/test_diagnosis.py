@@ -49,3 +49,20 @@ def test_breakdown_shares_add_up_and_describe_orders_them():
     assert describe(shares).startswith("60.0% of clocks read more than 10 min off")
     assert "12 misplaced" not in describe(shares)
     assert describe(breakdown(true, true)) == "every clock read within 10 min"
+
+
+@pytest.mark.parametrize(("held_out", "verdict"), [(4.0, "generalises"), (9.0, "does not generalise well")])
+def test_the_gap_sentence_follows_the_ratio(held_out, verdict):
+    from dlcourse.suites.leiden_a1.clocks_compare import _gap_sentence
+
+    best = {
+        "representation": "sin/cos",
+        "mean error (min)": 3.0,
+        "median error (min)": 0.8,
+        "held-out mean (min)": held_out,
+        "held-out median (min)": 1.1,
+        "held-out / test mean": round(held_out / 3.0, 2),
+    }
+    sentence = _gap_sentence(best)
+    assert verdict in sentence and f"{held_out} min" in sentence
+    assert ("does not" in sentence) == (held_out > 6.0)

@@ -59,6 +59,7 @@ TRAINING = [
     "dlcourse.telltime",
     "dlcourse.suites.runner",
     "dlcourse.suites.leiden_a1.clocks_common",
+    "dlcourse.suites.leiden_a1.clocks_settings",
     "dlcourse.suites.leiden_a1.clocks_data",
     "dlcourse.suites.leiden_a1.clocks_classes",
     "dlcourse.suites.leiden_a1.clocks_regression",

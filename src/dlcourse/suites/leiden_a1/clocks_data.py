@@ -11,7 +11,7 @@ from dlcourse.data.clocks import UPRIGHT, Variety
 from dlcourse.plots.clocks import clock_grid
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
-from dlcourse.suites.leiden_a1.clocks_common import QUICK, ClockDataSettings
+from dlcourse.suites.leiden_a1.clocks_settings import QUICK, ClockDataSettings
 from dlcourse.suites.registry import task
 
 

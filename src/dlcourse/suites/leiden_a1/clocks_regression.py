@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from dlcourse.plots.clocks import error_by_time
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
-from dlcourse.suites.leiden_a1.clocks_common import QUICK, ClockSettings, compare
+from dlcourse.suites.leiden_a1.clocks_common import compare
+from dlcourse.suites.leiden_a1.clocks_settings import QUICK, ClockSettings
 from dlcourse.suites.registry import task
 from dlcourse.telltime import Hours
 from dlcourse.telltime.error import common_sense_error
