@@ -3,8 +3,9 @@
 import numpy as np
 import torch
 
-from dlcourse.suites.bath_a2.depth import depth_trend
-from dlcourse.suites.bath_a2.visualise import roughness, sparsity_sentence, two_signed_filters
+from dlcourse.suites.bath_a2.depth import cnn_against_mlp, depth_trend
+from dlcourse.suites.bath_a2.visualise import roughness, smoothness, sparsity_sentence, two_signed_filters
+from dlcourse.suites.fit3181_a1.letters_ffn import cross_entropy_trend
 from dlcourse.suites.leiden_a1.clocks_compare import _classes_answer, _periodic_answer
 
 
@@ -81,3 +82,30 @@ def test_periodic_answer_calls_a_gap_within_the_paired_noise_a_tie(tmp_path):
     np.savez(folders["2c"] / "predictions.npz", test_index=np.arange(1800), errors_0=rng.permutation(errors) + 0.05)
     tie = _periodic_answer({"2d": (periodic, folders["2d"]), "2c": (other, folders["2c"])})
     assert "tie with the best other representation" in tie and "within the noise" in tie
+
+
+def _model(name: str, acc: float, parameters: int) -> dict:
+    return {"model": name, "test_acc": acc, "parameters": parameters}
+
+
+def test_cnn_against_mlp_names_the_more_accurate_family_and_the_parameter_ratio_either_way():
+    wins_small = cnn_against_mlp(_model("cnn", 0.992, 185_066), _model("mlp", 0.986, 1_796_010))
+    assert "the CNN is more accurate with 9.7x fewer parameters" in wins_small and "share weights" in wins_small
+    wins_big = cnn_against_mlp(_model("cnn", 0.992, 2_000_000), _model("mlp", 0.986, 1_000_000))
+    assert "the CNN is more accurate with 2.0x more parameters." in wins_big and "share weights" not in wins_big
+    loses = cnn_against_mlp(_model("cnn", 0.980, 185_066), _model("mlp", 0.986, 1_796_010))
+    assert "the MLP is more accurate, though the CNN has 9.7x fewer parameters" in loses
+    assert "equally accurate" in cnn_against_mlp(_model("cnn", 0.98, 10), _model("mlp", 0.98, 20))
+
+
+def test_cross_entropy_is_said_to_rise_with_alpha_only_when_it_rises_at_every_step():
+    rising = cross_entropy_trend({0.0: 0.3638, 0.1: 0.4146, 0.15: 0.4584, 0.2: 0.5074})
+    assert rising.startswith("The test cross-entropy rises with every step of α") and "0.4146 at α = 0.1" in rising
+    bumpy = cross_entropy_trend({0.0: 0.3638, 0.1: 0.35, 0.2: 0.5074})
+    assert bumpy.startswith("The test cross-entropy does not rise with every step of α")
+
+
+def test_smoothness_tells_them_apart_only_when_the_trained_layer_is_clearly_smoother():
+    assert smoothness(0.8, 1.34).startswith("What tells them apart is smoothness")
+    same = smoothness(1.34, 1.34)
+    assert same.startswith("Smoothness does not tell them apart either") and "1.34" in same

@@ -241,15 +241,28 @@ def _compare_with_mlps(ctx: TaskContext, cnn_rows: list[dict], test) -> None:
         caption="Test accuracy against parameters for both families",
     )
     best_cnn, best_mlp = max(cnn_rows, key=lambda r: r["test_acc"]), max(mlp_rows, key=lambda r: r["test_acc"])
-    ctx.say(
-        f"The best CNN ({best_cnn['model']}, {best_cnn['test_acc']:.2%}, {best_cnn['parameters']:,} parameters) "
-        f"beats the best MLP ({best_mlp['model']}, {best_mlp['test_acc']:.2%}, {best_mlp['parameters']:,} "
-        f"parameters) with {best_mlp['parameters'] / best_cnn['parameters']:.1f}x fewer parameters: convolutions "
-        "share weights across positions and see neighbouring pixels together."
-    )
+    ctx.say(cnn_against_mlp(best_cnn, best_mlp))
     ctx.say(
         f"Cost: per training epoch the CNN takes {best_cnn['train_s_per_epoch']:.1f} s against "
         f"{best_mlp['train_s_per_epoch']:.1f} s for the MLP, and {best_cnn['test_inference_s']:.3f} s against "
         f"{best_mlp['test_inference_s']:.3f} s to classify the test set: fewer parameters is not fewer "
         "operations, since every kernel is applied at every position."
     )
+
+
+def cnn_against_mlp(cnn: dict[str, Any], mlp: dict[str, Any]) -> str:
+    """Which family's best model wins on test accuracy, and with how many parameters, from their records."""
+    said = (
+        f"The best CNN ({cnn['model']}, {cnn['test_acc']:.2%}, {cnn['parameters']:,} parameters) and the best MLP "
+        f"({mlp['model']}, {mlp['test_acc']:.2%}, {mlp['parameters']:,} parameters)"
+    )
+    ratio = mlp["parameters"] / cnn["parameters"]
+    size = f"{ratio:.1f}x fewer parameters" if ratio >= 1 else f"{1 / ratio:.1f}x more parameters"
+    if cnn["test_acc"] > mlp["test_acc"]:
+        why = (
+            ": convolutions share weights across positions and see neighbouring pixels together." if ratio >= 1 else "."
+        )
+        return f"{said}: the CNN is more accurate with {size}{why}"
+    if cnn["test_acc"] < mlp["test_acc"]:
+        return f"{said}: the MLP is more accurate, though the CNN has {size}."
+    return f"{said}: equally accurate; the CNN has {size}."

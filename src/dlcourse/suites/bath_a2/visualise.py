@@ -128,12 +128,25 @@ def _filters(ctx: TaskContext, model: torch.nn.Module) -> None:
     ctx.say(
         f"{trained_count} of the {n} trained layer-1 filters have both a strong positive and a strong negative "
         f"region (at least a quarter of the filter's largest weight; the shape of an edge or stroke detector), "
-        f"against {untrained_count} of {n} in a freshly initialised layer of the same shape, {verdict}. What "
-        f"tells them apart is smoothness: neighbouring weights of a trained kernel differ by "
-        f"{roughness(first.weight):.2f} of its mean magnitude, of a random one by {roughness(untrained.weight):.2f}. "
+        f"against {untrained_count} of {n} in a freshly initialised layer of the same shape, {verdict}. "
+        f"{smoothness(roughness(first.weight), roughness(untrained.weight))} "
         "Deeper kernels look noisier: each contributes one part of a feature spread over all of its input "
         "channels, which is why each filter's mean kernel is shown too."
     )
+
+
+SMOOTHER = 0.9  # a trained layer counts as smoother when its roughness is below this share of a random one's
+
+
+def smoothness(trained: float, untrained: float) -> str:
+    """Whether training made the layer-1 kernels smoother than random ones, from their roughness."""
+    measured = (
+        f"neighbouring weights of a trained kernel differ by {trained:.2f} of its mean magnitude, of a random "
+        f"one by {untrained:.2f}"
+    )
+    if trained < SMOOTHER * untrained:
+        return f"What tells them apart is smoothness: {measured}."
+    return f"Smoothness does not tell them apart either: {measured}."
 
 
 def roughness(weight: torch.Tensor) -> float:
