@@ -66,6 +66,7 @@ def test_baseline_curve_and_observation(runs):
     assert "test_acc" not in history["rows"][0]  # the test set is scored once, after training
     assert 0.0 <= metrics(folder)["test_acc"] <= 1.0
     assert any(word in notes(folder) for word in ("overfits", "underfits", "learns well"))
+    assert "stand-in" in notes(folder) and "no skip" in notes(folder)  # not the course's base code, and says so
     assert 0.0 <= metrics(folder)["val_acc"] <= 1.0
 
 

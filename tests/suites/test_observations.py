@@ -3,7 +3,9 @@
 import numpy as np
 import torch
 
-from dlcourse.suites.bath_a2.depth import cnn_against_mlp, depth_trend
+from dlcourse.suites.bath_a2.cnn import CnnSettings
+from dlcourse.suites.bath_a2.depth import CnnDepthSettings, MlpDepthSettings, cnn_against_mlp, depth_trend
+from dlcourse.suites.bath_a2.mlp import MlpSettings
 from dlcourse.suites.bath_a2.visualise import roughness, smoothness, sparsity_sentence, two_signed_filters
 from dlcourse.suites.fit3181_a1.letters_ffn import cross_entropy_trend
 from dlcourse.suites.leiden_a1.clocks_compare import _classes_answer, _periodic_answer
@@ -109,3 +111,9 @@ def test_smoothness_tells_them_apart_only_when_the_trained_layer_is_clearly_smoo
     assert smoothness(0.8, 1.34).startswith("What tells them apart is smoothness")
     same = smoothness(1.34, 1.34)
     assert same.startswith("Smoothness does not tell them apart either") and "1.34" in same
+
+
+def test_bath_a2_cosine_rate_is_listed_as_a_departure_and_the_constant_rate_is_not():
+    for settings in (MlpSettings(), CnnSettings(), MlpDepthSettings(), CnnDepthSettings()):
+        assert [d["setting"] for d in settings.departures()] == ["lr_schedule"], type(settings).__name__
+        assert settings.override({"lr_schedule": "constant"}).departures() == []

@@ -30,6 +30,20 @@ class Scheduled(Training):
 
 
 @dataclass(frozen=True)
+class ConstantRateBrief(Scheduled):
+    """Scheduled training for a brief that asks for plain Adam at one learning rate: the cosine default is
+    then a departure, listed as one with the `--set` that restores the constant rate."""
+
+    lr_schedule: str = setting(
+        "cosine",
+        "cosine (our choice: the rate decays to 0 over the run, so the last epochs settle instead of "
+        "jittering at the full rate) or constant (the brief's plain Adam)",
+        brief="constant",
+        choices=SCHEDULES,
+    )
+
+
+@dataclass(frozen=True)
 class SizedTestSet(Settings):
     test_size: int | None = setting(None, "class-balanced test images to use; none = all", min=10)
 

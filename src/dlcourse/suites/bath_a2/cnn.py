@@ -8,13 +8,13 @@ from dlcourse.data import channels_first, scale_unit
 from dlcourse.models import cnn
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
-from dlcourse.suites.mixins import DataSize, Scheduled
+from dlcourse.suites.mixins import ConstantRateBrief, DataSize
 from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
 
 
 @dataclass(frozen=True)
-class CnnSettings(DataSize, Scheduled):
+class CnnSettings(DataSize, ConstantRateBrief):
     filters: tuple[int, ...] = setting((32, 64, 128), "conv filters per layer (brief 4.1)")
     kernel_size: int = setting(4, "square kernel edge (brief: 4x4)", min=1)
     strides: tuple[int, ...] = setting((1, 2, 2), "stride per conv layer (brief: 1, then 2, 2)")

@@ -19,7 +19,7 @@ from dlcourse.plots.curves import accuracy_vs_parameters, learning_curves
 from dlcourse.runs import load_checkpoint, load_json
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
-from dlcourse.suites.mixins import DataSize, Scheduled
+from dlcourse.suites.mixins import ConstantRateBrief, DataSize
 from dlcourse.suites.recipe import train_and_score
 from dlcourse.suites.registry import task
 
@@ -27,7 +27,7 @@ INFERENCE_BATCH = 1000  # the same batch size for every model's inference timing
 
 
 @dataclass(frozen=True)
-class DepthSettings(DataSize, Scheduled):
+class DepthSettings(DataSize, ConstantRateBrief):
     """What both depth studies share; each trains with its base network's batch size."""
 
     epochs: int = setting(5, "passes over the training set, the same for every model", min=1)

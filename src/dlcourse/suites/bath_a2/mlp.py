@@ -8,13 +8,13 @@ from dlcourse.data import flatten, scale_unit
 from dlcourse.models import ACTIVATIONS, mlp
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
-from dlcourse.suites.mixins import DataSize, Scheduled
+from dlcourse.suites.mixins import ConstantRateBrief, DataSize
 from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
 
 
 @dataclass(frozen=True)
-class MlpSettings(DataSize, Scheduled):
+class MlpSettings(DataSize, ConstantRateBrief):
     sizes: tuple[int, ...] = setting((784, 1000, 1000, 10), "layer widths, input to output (brief 3.1)")
     activation: str = setting("relu", "hidden-layer activation (brief: ReLU)", choices=tuple(ACTIVATIONS))
     epochs: int = setting(10, "passes over the training set (brief: e.g. 10)", min=1)
