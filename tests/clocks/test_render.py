@@ -95,22 +95,53 @@ def test_hands_point_where_the_label_says():
     assert checked >= 10
 
 
-def test_every_dial_marks_twelve():
-    """The 12 o'clock mark carries clearly more ink than any other hour's mark, on every kind of dial."""
+def _polar(ink: np.ndarray) -> np.ndarray:
+    """The dial's ink on rings from radius 0.3 to 0.98 (rows) at every whole degree from 12 (columns)."""
+    n = ink.shape[0]
+    r, a = np.linspace(0.3, 0.98, 40)[:, None], np.radians(np.arange(360))[None]
+    x = ((np.sin(a) * r + 1) * n / 2).astype(int).clip(0, n - 1)
+    y = ((-np.cos(a) * r + 1) * n / 2).astype(int).clip(0, n - 1)
+    return ink[y, x]
+
+
+def _mark_ink_per_hour(style, ink: np.ndarray) -> list[float]:
+    """Ink in the band of the hour marks within 8° of each hour."""
+    n = ink.shape[0]
+    yy, xx = np.mgrid[0:n, 0:n]
+    u, v = (xx + 0.5) / (n / 2) - 1, (yy + 0.5) / (n / 2) - 1
+    r, angle = np.hypot(u, v), np.degrees(np.arctan2(u, -v)) % 360
+    edge = 1 - style.rim - (0.04 if style.double_rim else 0)
+    ring = (r > edge - 0.2) & (r < edge - 0.005)
+    return [float(ink[ring & (np.abs((angle - 30 * h + 180) % 360 - 180) < 8)].sum()) for h in range(12)]
+
+
+def test_every_dial_tells_twelve_apart():
+    """A dial turned by a whole number of hours never looks like itself; where 12 has a mark of its own it
+    carries clearly more ink than any other hour's mark, and otherwise only the numerals tell 12 apart."""
     rng = np.random.default_rng(0)
     kinds = set()
     for _ in range(60):
         style = random_style(rng)
         kinds.add(style.twelve_mark)
         ink = draw_dial(style, 160)
-        yy, xx = np.mgrid[0:160, 0:160]
-        u, v = (xx + 0.5) / 80 - 1, (yy + 0.5) / 80 - 1
-        r, angle = np.hypot(u, v), np.degrees(np.arctan2(u, -v)) % 360
-        edge = 1 - style.rim - (0.04 if style.double_rim else 0)
-        ring = (r > edge - 0.2) & (r < edge - 0.005)
-        per_hour = [ink[ring & (np.abs((angle - 30 * h + 180) % 360 - 180) < 8)].sum() for h in range(12)]
+        ring = _polar(ink)
+        turned = min(np.abs(ring - np.roll(ring, 30 * k, axis=1)).mean() for k in range(1, 12))
+        assert turned > 0.05 * ring.mean(), style
+        if style.twelve_mark == "numeral":
+            assert style.numerals != "none", style
+            continue
+        per_hour = _mark_ink_per_hour(style, ink)
         assert per_hour[0] > 1.3 * max(per_hour[1:]), style
     assert kinds == set(TWELVE_MARKS)
+
+
+def test_numeral_only_twelve_draws_an_ordinary_hour_mark_there():
+    """With the numeral alone telling 12 apart, the 12's mark carries the same ink as the other hours'."""
+    style = replace(random_style(np.random.default_rng(1)), numerals="none", hour_marks="bar", logo="")
+    marked = _mark_ink_per_hour(style, draw_dial(replace(style, twelve_mark="triangle"), 160))
+    plain = _mark_ink_per_hour(style, draw_dial(replace(style, twelve_mark="numeral"), 160))
+    assert marked[0] > 1.3 * max(marked[1:])
+    assert abs(plain[0] - np.mean(plain[1:])) < 0.1 * np.mean(plain[1:])
 
 
 @pytest.mark.parametrize(

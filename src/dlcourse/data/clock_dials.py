@@ -4,10 +4,11 @@ A dial is drawn in its own frame: the square [-1, 1]² with the dial's edge at r
 the top. `dial_atlas` stacks a few dozen random dials into one texture that the renderer samples through
 each clock's perspective mapping, so the detail is drawn once and every clock pays one bilinear lookup.
 
-Every dial marks 12 o'clock with a mark unlike the other hour marks (a triangle, a double bar, a large dot
-or two dots). Without it a clock turned in its plane would be unreadable: a symmetric dial looks the same at every
-rotation, so nothing would tell the hour hand at 3 from the hour hand at 12. Numerals and a logo under the
-12, when a dial has them, are further cues.
+Every dial tells 12 o'clock apart from the other hours: by a mark unlike the other hour marks (a triangle,
+a double bar, a large dot or two dots) or, on some dials with numerals, by its numeral alone (as many real
+clocks do). Without that a clock turned in its plane would be unreadable: a symmetric dial looks the same at
+every rotation, so nothing would tell the hour hand at 3 from the hour hand at 12. A logo under the 12, when
+a dial has one, is a further cue.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 NUMERALS = ("none", "arabic", "quarters", "roman")
-TWELVE_MARKS = ("triangle", "double bar", "large dot", "two dots")
+TWELVE_MARKS = ("triangle", "double bar", "large dot", "two dots", "numeral")  # numeral: only the "12" itself
+NUMERAL_ONLY = 0.45  # share of dials with numerals whose 12 has no mark of its own
 HOUR_MARKS = ("bar", "dot", "none")
-_ROMAN = ("XII", "I", "II", "III", "IIII", "V", "VI", "VII", "VIII", "IX", "X", "XI")
+_ROMAN = ("XII", "I", "II", "III", "IIII", "V", "VI", "VII", "VIII", "IX", "X", "XI")  # IIII: the clockmakers' four
 _SUPERSAMPLE = 4  # drawn at 4x and box-filtered down: anti-aliased edges
 _PAD = 2  # blank rows between dials in the atlas, so bilinear lookups never bleed into a neighbour
 
@@ -41,6 +43,8 @@ class DialStyle:
     numerals: str  # NUMERALS
     numeral_size: float
     numeral_radius: float
+    numeral_weight: float  # extra stroke around the numerals' glyphs (bolder type), in dial units
+    roman_four: str  # "IIII" (as most clock dials) or "IV"
     logo: str  # "" for none; otherwise a short word under the 12
 
 
@@ -57,12 +61,20 @@ def random_style(rng: np.random.Generator) -> DialStyle:
         hour_marks=hour_marks,
         hour_mark_length=float(rng.uniform(0.07, 0.15)),
         hour_mark_width=float(rng.uniform(0.02, 0.045)),
-        twelve_mark=str(rng.choice(TWELVE_MARKS)),
+        twelve_mark=_twelve_mark(numerals, rng),
         numerals=numerals,
         numeral_size=float(rng.uniform(0.14, 0.2)),
         numeral_radius=float(rng.uniform(0.66, 0.74)),
+        numeral_weight=float(rng.choice((0.0, rng.uniform(0.004, 0.012)))),
+        roman_four=str(rng.choice(("IIII", "IV"))),
         logo=logo,
     )
+
+
+def _twelve_mark(numerals: str, rng: np.random.Generator) -> str:
+    if numerals != "none" and rng.random() < NUMERAL_ONLY:
+        return "numeral"
+    return str(rng.choice(TWELVE_MARKS[:-1]))
 
 
 def texture_size(image_size: int) -> int:
@@ -85,15 +97,18 @@ def draw_dial(style: DialStyle, size: int) -> np.ndarray:
         for k in range(60):
             if k % 5:
                 pen.radial_bar(6 * k, edge - 0.055, edge - 0.01, 0.012)
-    for hour in range(1, 12):
+    for hour in range(0 if style.twelve_mark == "numeral" else 1, 12):
         pen.hour_mark(style, 30 * hour, edge)
     pen.twelve_mark(style.twelve_mark, edge)
     if style.numerals != "none":
         hours = range(12) if style.numerals in ("arabic", "roman") else (0, 3, 6, 9)
         font = _font(round(style.numeral_size * canvas / 2))
         for hour in hours:
-            text = _ROMAN[hour] if style.numerals == "roman" else str(hour or 12)
-            pen.text(text, 30 * hour, style.numeral_radius - (0.06 if hour == 0 else 0), font)
+            text = str(hour or 12)
+            if style.numerals == "roman":
+                text = style.roman_four if hour == 4 else _ROMAN[hour]
+            r = style.numeral_radius - (0.06 if hour == 0 and style.twelve_mark != "numeral" else 0)
+            pen.text(text, 30 * hour, r, font, style.numeral_weight)
     if style.logo:
         pen.text(style.logo, 0, 0.42, _font(round(0.075 * canvas / 2)))
     small = image.resize((size, size), Image.Resampling.BOX)
@@ -165,8 +180,17 @@ class _Pen:
         elif kind == "two dots":
             for side in (-1, 1):
                 self.disc(*self._polar(side * 6, edge - 0.08), 0.05)
-        else:
+        elif kind == "large dot":
             self.disc(*self._polar(0, edge - 0.09), 0.075)
 
-    def text(self, text: str, degrees: float, r: float, font: ImageFont.FreeTypeFont) -> None:
-        self.draw.text(self._xy(*self._polar(degrees, r)), text, fill=255, font=font, anchor="mm")
+    def text(self, text: str, degrees: float, r: float, font: ImageFont.FreeTypeFont, weight: float = 0.0) -> None:
+        stroke = round(weight * self.half)
+        self.draw.text(
+            self._xy(*self._polar(degrees, r)),
+            text,
+            fill=255,
+            font=font,
+            anchor="mm",
+            stroke_width=stroke,
+            stroke_fill=255,
+        )

@@ -34,7 +34,7 @@ from PIL import Image
 from dlcourse.data.clock_dials import atlas_rows, dial_atlas, random_style, texture_size
 from dlcourse.errors import InvalidInput
 
-RENDERER_VERSION = 4  # part of the cache key: bump when the pictures or their times change
+RENDERER_VERSION = 5  # part of the cache key: bump when the pictures or their times change
 CHUNK = 12  # clocks per batch of tensor work: small enough to stay in the CPU caches
 
 
@@ -111,8 +111,9 @@ def render(
     if size < 16:
         raise InvalidInput(f"a clock needs at least 16x16 pixels, got {size}")
     tex = texture_size(size)
-    atlas = torch.from_numpy(dial_atlas([random_style(rng) for _ in range(styles)], tex))[None, None]
-    params = _sample(len(hours), size, styles, variety, rng)
+    dials = [random_style(rng) for _ in range(styles)]
+    atlas = torch.from_numpy(dial_atlas(dials, tex))[None, None]
+    params = _sample(len(hours), size, np.array([d.twelve_mark == "numeral" for d in dials]), variety, rng)
     params["hour_angle"], params["minute_angle"] = (np.radians(a) for a in hand_angles(hours, minutes))
     starts = range(0, len(hours), CHUNK)
     noise_seeds = rng.integers(0, 2**63, len(starts))
@@ -147,10 +148,15 @@ def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())), dtype=np.uint8)
 
 
-def _sample(n: int, size: int, styles: int, var: Variety, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Every per-clock random choice, as arrays of length n (angles in radians, lengths in dial radii)."""
+def _sample(
+    n: int, size: int, upright_dials: np.ndarray, var: Variety, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Every per-clock random choice, as arrays of length n (angles in radians, lengths in dial radii).
+
+    `upright_dials` says for each dial whether clocks with it always hang upright: those whose 12 only its
+    numeral tells apart, which small and blurred would be too hard to find on a clock turned far."""
     u = lambda lo, hi: rng.uniform(lo, hi, n)  # noqa: E731
-    p: dict[str, np.ndarray] = {"style": rng.integers(0, styles, n).astype(np.float64)}
+    p: dict[str, np.ndarray] = {"style": rng.integers(0, len(upright_dials), n).astype(np.float64)}
     dark = rng.random(n) < var.dark_faces
     p["face"] = np.where(dark, u(0.08, 0.3), u(0.68, 0.97))
     p["ink"] = np.where(dark, u(0.82, 1.0), u(0.0, 0.2))
@@ -174,7 +180,7 @@ def _sample(n: int, size: int, styles: int, var: Variety, rng: np.random.Generat
     )
     p["blur"] = u(0, var.blur * size / 150)
     p["noise"] = u(0, var.noise)
-    p["inverse"], p["pixel"] = _camera(n, size, var, u)
+    p["inverse"], p["pixel"] = _camera(n, size, var, u, upright_dials[p["style"].astype(int)])
     p.update(_extras(n, var, p, u, rng))
     return p
 
@@ -197,10 +203,12 @@ def _extras(n: int, var: Variety, p: dict[str, np.ndarray], u, rng: np.random.Ge
     return e
 
 
-def _camera(n: int, size: int, var: Variety, u) -> tuple[np.ndarray, np.ndarray]:
+def _camera(n: int, size: int, var: Variety, u, upright: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per clock, the 3x3 map from pixel (x, y, 1) to dial (u, v, 1) (up to scale), flattened to 9 values,
-    and the size of a pixel in dial units (for anti-aliasing)."""
-    degrees = np.where(u(0, 1) < var.upright, u(-1, 1) * min(UPRIGHT, var.rotation), u(-var.rotation, var.rotation))
+    and the size of a pixel in dial units (for anti-aliasing). Clocks marked `upright` hang upright."""
+    degrees = np.where(
+        (u(0, 1) < var.upright) | upright, u(-1, 1) * min(UPRIGHT, var.rotation), u(-var.rotation, var.rotation)
+    )
     turn, tilt, axis = np.radians(degrees), np.radians(u(0, var.tilt)), u(0, 2 * math.pi)
     distance = u(3.0, 7.0)  # camera distance in dial radii: nearer means stronger perspective
     radius = u(0.36, 0.44) * size  # dial radius in pixels
