@@ -64,8 +64,9 @@ def load_splits(ctx: TaskContext) -> ClockSplits:
         ctx.say(
             f"Rendered clocks are turned in their plane (half of them by up to ±{min(UPRIGHT, s.rotation):g}°, as "
             f"clocks mostly hang upright, the others by up to ±{s.rotation:g}°) and tilted in perspective by up to "
-            "40°, so 12 is not always at the top; every dial marks 12 with a mark unlike the other hours (a "
-            "triangle, a double bar, a large dot or two dots), without which a turned clock could not be read."
+            "40°, so 12 is not always at the top; a dial marks 12 unlike the other hours (a triangle, a double "
+            "bar, a large dot or two dots), without which a turned clock could not be read, or, hanging upright, "
+            "by its numeral alone."
         )
     order = np.random.default_rng(s.data_seed).permutation(len(data.images))
     n_train, n_val = int(0.8 * len(order)), int(0.1 * len(order))

@@ -56,8 +56,9 @@ def task_2(ctx: TaskContext) -> None:
             f"clock turned in its plane (half by up to ±{min(UPRIGHT, s.rotation):g}°, the rest by up to "
             f"±{s.rotation:g}°) and tilted in perspective by up to 40°, plain, "
             "blotchy or striped backgrounds, a light reflection on the glass, hand shadows, uneven light, blur, "
-            "noise and JPEG compression. Every dial marks 12 with a mark unlike the other hours (a triangle, a "
-            "double bar, a large dot or two dots): a turned clock can only be read relative to such a cue."
+            "noise and JPEG compression. A turned clock can only be read relative to a cue at 12: most dials mark "
+            "12 unlike the other hours (a triangle, a double bar, a large dot or two dots); on the rest only the "
+            "numeral 12 tells it apart, and those clocks hang upright, as such a clock turned far could not be read."
         )
     shown = np.random.default_rng(s.data_seed).choice(
         len(data.images), size=min(s.shown, len(data.images)), replace=False
