@@ -3,6 +3,7 @@ import json
 import pytest
 
 from dlcourse.cli import main
+from dlcourse.suites import TASKS
 
 QUICK_31 = ["run", "bath-a2/3.1", "--profile", "quick", "-q"]
 
@@ -77,10 +78,14 @@ def test_quick_suite_run_and_report(capsys, tmp_path, monkeypatch):
     assert code == 0
     html = (tmp_path / "runs" / "bath-a2" / "report.html").read_text()
     md = (tmp_path / "runs" / "bath-a2" / "report.md").read_text()
-    assert html.count("data:image/png;base64,") == 2  # one learning-curve figure per task
+    appendix = (tmp_path / "runs" / "bath-a2" / "report-appendix.html").read_text()
+    assert appendix.count("data:image/png;base64,") == 2  # one learning-curve figure per task
+    assert html.count("data:image/png;base64,") == sum(
+        "curves" in TASKS.get(f"bath-a2/{t}").shows for t in ("3.1", "4.1")
+    )
     assert md.index("bath-a2/3.1") < md.index("bath-a2/4.1")
-    not_run = next(line for line in md.splitlines() if line.startswith("Not run yet:"))
-    assert "bath-a2/1," in not_run and "bath-a2/6.2." in not_run and "bath-a2/3.1" not in not_run
+    not_run = next(line for line in md.splitlines() if line.startswith("| not run yet |"))
+    assert "bath-a2/1," in not_run and "bath-a2/6.2 |" in not_run and "bath-a2/3.1" not in not_run
     acc = json.loads((tmp_path / "runs" / "bath-a2" / "3.1" / "metrics.json").read_text())["test_acc"]
     assert f"{acc:.2%}" in html and f"{acc:.2%}" in md
 

@@ -176,6 +176,7 @@ def report(
 ):
     """Write report.md and a self-contained report.html (and report.pdf) from a suite's latest runs."""
     from dlcourse.report import build_report
+    from dlcourse.report.render import APPENDIX_NAME
     from dlcourse.suites import select
     from dlcourse.suites.registry import suite_title
 
@@ -183,12 +184,13 @@ def report(
     if "/" in suite:
         raise DataNotFound(f"'dlcourse report' takes a suite name such as {tasks[0].suite!r}, not a task")
     md, html = build_report(suite, suite_title(suite), tasks, runs_dir)
-    out.print(f"wrote {md}\nwrote {html}")
+    appendix = html.with_name(f"{APPENDIX_NAME}.html")
+    out.print(f"wrote {md}\nwrote {html} (the main report)\nwrote {appendix} (the full record)")
     if pdf:
-        from dlcourse.report.pdf import write_pdf
+        from dlcourse.report.pdf import write_appendix_pdf, write_pdf
 
-        path, length = write_pdf(html, suite)
-        out.print(f"wrote {path}\n{length}")
+        for path, length in (write_pdf(html, suite), write_appendix_pdf(appendix)):
+            out.print(f"wrote {path}: {length}")
 
 
 @app.command()

@@ -36,6 +36,7 @@ from dlcourse.errors import InvalidInput, RunFolderError
 from dlcourse.train.history import History
 
 KEPT_ON_RESUME = ("checkpoints", "tensorboard")
+NOTE_ROLES = ("answer", "disclosure", "data", "detail")  # where a note goes in the report: see Run.note
 FIGURE_DPI = 200
 
 
@@ -118,9 +119,13 @@ class Run:
         self.histories[name] = history.to_dict()
         atomic.write_json(self.dir / "history.json", self.histories)
 
-    def note(self, text: str) -> None:
-        """An observation or a fact a reader must know (data used, fallbacks, choices made)."""
-        self._add({"kind": "note", "text": text})
+    def note(self, text: str, role: str = "detail") -> None:
+        """A sentence for the reader, with its place in the report (NOTE_ROLES): an answer to the brief's
+        question goes in the main report; a disclosure (data that stood in, a budget choice) and the data used
+        on its first page; a detail of how the task ran only in the appendix."""
+        if role not in NOTE_ROLES:
+            raise ValueError(f"a note's role is one of {', '.join(NOTE_ROLES)}, got {role!r}")
+        self._add({"kind": "note", "text": text, "role": role})
 
     def write_json(self, name: str, obj: Any) -> None:
         atomic.write_json(self.dir / name, obj)

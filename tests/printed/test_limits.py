@@ -3,10 +3,15 @@ import pytest
 from dlcourse.report.limits import count_words, verdict
 
 
-def test_words_are_the_visible_text_without_styles_or_images():
-    page = "<html><head><style>body{font:11pt Arial}</style></head><body><h1>Two words</h1>"
-    page += "<img src='data:image/png;base64,AAAA'><p>and&nbsp;three more</p><td>4</td></body></html>"
-    assert count_words(page) == 6
+def test_words_are_counted_as_the_faq_counts_them():
+    """The FAQ: "tables, captions, titles and references do not count"; nor do styles, images or the footer."""
+    page = "<html><head><title>A title</title><style>body{font:11pt Arial}</style></head><body>"
+    page += "<footer class='provenance'>dlcourse 0.1.0 · bath-a2</footer><h1>Two words</h1><h2>a b</h2>"
+    page += "<img src='data:image/png;base64,AAAA'><p>and&nbsp;three more</p>"
+    page += "<table><thead><tr><th>x</th></tr></thead><tbody><tr><td>4 5</td></tr></tbody></table>"
+    page += "<figure><img src='x.png'><figcaption>a long caption here</figcaption></figure>"
+    page += "<ul><li>one two</li><li>three</li></ul><p>end.</p></body></html>"
+    assert count_words(page) == 3 + 3 + 1  # "and three more", the list's three words, "end."
 
 
 @pytest.mark.parametrize(

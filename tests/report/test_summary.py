@@ -50,7 +50,7 @@ def section(task, metrics, profile="brief", settings=None):
     return Section(task, Path("."), provenance, metrics, entries)
 
 
-def summary_row(md, first="demo/1"):
+def summary_row(md, first="1"):
     """The cells of the summary table's row whose first cell is `first` ("task" for the header)."""
     line = next(line for line in md.splitlines() if line.startswith(f"| {first} |"))
     return [cell.strip() for cell in line.strip("|").split("|")]
@@ -68,7 +68,7 @@ def summary_row(md, first="demo/1"):
 )
 def test_the_summary_says_whether_the_briefs_target_was_met(target, metrics, words, met):
     md = render.markdown("Demo", [section(a_task(target), metrics)], [])
-    assert summary_row(md, "task")[3:5] == ["brief's target", "met"]
+    assert summary_row(md, "task")[2:5] == ["result the brief asks for", "brief's target", "met"]
     assert summary_row(md)[3:5] == [words, met]
 
 
@@ -83,13 +83,15 @@ def test_a_task_without_a_target_leaves_the_cells_empty():
     sections = [section(a_task(("test_acc", ">", 0.45)), {"test_acc": 0.5}), section(other, {"test_acc": 0.5})]
     sections[1].provenance["command"] = "dlcourse run demo/2"
     md = render.markdown("Demo", sections, [])
-    assert summary_row(md, "demo/2")[3:5] == ["", ""]
+    assert summary_row(md, "2")[3:5] == ["none set", "no target"]
 
 
-def test_a_report_whose_brief_sets_no_target_has_no_target_columns():
+def test_a_report_whose_brief_sets_no_target_says_so_in_its_target_column():
     md = render.markdown("Demo", [section(a_task(), {"test_acc": 0.5})], [])
-    assert summary_row(md, "task") == ["task", "title", "headline result", "profile"]
-    assert "brief's target" not in render.html("Demo", [section(a_task(), {"test_acc": 0.5})], [])
+    assert summary_row(md, "task") == ["task", "title", "result the brief asks for", "brief's target", "met"]
+    assert summary_row(md)[3:5] == ["none set", "no target"]
+    page = render.html("Demo", [section(a_task(), {"test_acc": 0.5})], [])
+    assert "<th>brief&#x27;s target</th>" in page and "<td>no target</td>" in page
 
 
 def test_departures_are_the_settings_that_differ_from_the_briefs_values():
@@ -100,12 +102,22 @@ def test_departures_are_the_settings_that_differ_from_the_briefs_values():
 
 
 def test_a_brief_profile_report_lists_its_departures_with_the_option_that_restores_each():
-    md = render.markdown("Demo", [section(a_task(), {"test_acc": 0.5})], [])
-    top, body = md.split("## demo/1", 1)
-    assert "depart from the brief's examples" in top and "demo/1 batch_size 100 (brief: 10)" in top
-    assert "batch_size is 100 where the brief has 10; images per step; 100 fits the budget" in body
-    assert "--set batch_size=10 runs the brief's value" in body and "--set widths=64,128" in body
-    assert "epochs is" not in body
+    sections = [section(a_task(), {"test_acc": 0.5})]
+    top = render.markdown("Demo", sections, []).split("## demo/1", 1)[0]
+    departures = top.split("## Data and departures", 1)[1]
+    assert "- 1: Departs from the brief: batch_size is 100 where the brief has 10; images per step; 100 fits" in top
+    assert "--set batch_size=10 runs the brief's value" in departures and "--set widths=64,128" in departures
+    assert "epochs is" not in departures
+    body = render.markdown("Demo", sections, [], part=render.APPENDIX).split("## demo/1", 1)[1]
+    assert "batch_size is 100 where the brief has 10" in body and "--set widths=64,128" in body
+
+
+def test_a_departure_several_tasks_share_is_said_once_naming_them():
+    other = Task("demo/2", "Another", lambda ctx: None, a_task().profiles)
+    sections = [section(a_task(), {"test_acc": 0.5}), section(other, {"test_acc": 0.5})]
+    top = render.markdown("Demo", sections, []).split("## demo/1", 1)[0]
+    assert top.count("batch_size is 100 where the brief has 10") == 1
+    assert "- 1, 2: Departs from the brief: batch_size is 100" in top
 
 
 def test_a_quick_report_lists_no_departures():
@@ -124,11 +136,20 @@ def test_a_long_table_shows_its_first_rows_and_says_where_the_rest_are(tmp_path)
     run.table("short", [{"trial": i} for i in range(3)], "a short table", shown=10)
     run.write_json("provenance.json", section(a_task(), {}).provenance)
     run.commit()
-    md_path, html_path = build_report("demo", "Demo", [a_task()], tmp_path)
-    md, page = md_path.read_text(), html_path.read_text()
+    md_path, _ = build_report("demo", "Demo", [a_task()], tmp_path)
+    assert "every trial" not in md_path.read_text()  # the task shows no table in the main report
+    md = (tmp_path / "demo" / "report-appendix.md").read_text()
+    page = (tmp_path / "demo" / "report-appendix.html").read_text()
     assert "**every trial (the first 10 of 30 rows; all in trials.csv)**" in md
     assert "| 9 | 89.1 |" in md and "| 10 | 89 |" not in md
     assert "**a short table**" in md and "| 2 |" in md  # shorter than `shown`: whole, and titled as it is
     trials_html = page.split("every trial (the first 10 of 30 rows; all in trials.csv)")[1].split("</table>")[0]
     assert trials_html.count("<tr>") == 1 + 10  # the header row and ten rows
     assert len((tmp_path / "demo" / "1" / "trials.csv").read_text().splitlines()) == 1 + 30  # the CSV keeps all
+
+
+def test_the_headline_is_what_the_task_names_where_the_brief_asks_for_more_than_its_target():
+    named = Task("demo/1", "A demo task", lambda ctx: None, a_task().profiles, (), (), None, (), ("item", "group"))
+    metrics = {"test_acc": 0.5, "item": 0.25, "group": 0.75}
+    row = summary_row(render.markdown("Demo", [section(named, metrics)], []))
+    assert row[2] == "item: 0.25; group: 0.75"

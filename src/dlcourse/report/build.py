@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dlcourse import atomic
-from dlcourse.errors import DamagedRun, DataNotFound
+from dlcourse.errors import DamagedRun, DataNotFound, InvalidInput
 from dlcourse.report import render
 from dlcourse.report.section import ReportedTask, Section
 
@@ -29,8 +29,10 @@ class _Damaged(Exception):
 def build_report(
     suite: str, title: str, tasks: Sequence[ReportedTask], runs_root: str | Path = "runs"
 ) -> tuple[Path, Path]:
-    """Write `<runs_root>/<suite>/report.md` and `report.html` with a section per finished task; returns both
-    paths. Raises DamagedRun, after writing both, when a task's folder could not be read."""
+    """Write `<runs_root>/<suite>/report.md` and `report.html` (the main report) and `report-appendix.md` and
+    `.html` (the full record) from the finished tasks; returns the main report's two paths. Raises DamagedRun,
+    after writing them, when a task's folder could not be read, and InvalidInput, writing nothing, when the
+    runs mix the quick profile with the brief's."""
     root = Path(runs_root) / suite
     sections, damaged, missing = [], [], []
     for t in tasks:
@@ -45,13 +47,28 @@ def build_report(
             sections.append(section)
     if not sections and not damaged:
         raise DataNotFound(f"no finished runs of {suite} in {root}; run 'dlcourse run {suite}' first")
-    md = atomic.write_text(root / "report.md", render.markdown(title, sections, missing, damaged))
-    html = atomic.write_text(root / "report.html", render.html(title, sections, missing, damaged))
+    _refuse_mixed_profiles(suite, sections)
+    for stem, part in (("report", render.MAIN), (render.APPENDIX_NAME, render.APPENDIX)):
+        md = atomic.write_text(root / f"{stem}.md", render.markdown(title, sections, missing, damaged, part))
+        html = atomic.write_text(root / f"{stem}.html", render.html(title, sections, missing, damaged, part))
+    md, html = root / "report.md", root / "report.html"
     if damaged:
         raise DamagedRun(
             f"left out of {md.name} and {html.name}, which are written without them: " + "; ".join(damaged)
         )
     return md, html
+
+
+def _refuse_mixed_profiles(suite: str, sections: list[Section]) -> None:
+    """A report answers the brief or checks that everything runs, never both: quick runs beside full ones
+    would put sample-data numbers in a reference answer."""
+    quick = [s.task.name for s in sections if s.provenance.get("profile") == "quick"]
+    full = [s.task.name for s in sections if s.provenance.get("profile") != "quick"]
+    if quick and full:
+        raise InvalidInput(
+            f"the runs of {suite} mix profiles (quick: {', '.join(quick)}; brief: {', '.join(full)}), so no report "
+            f"was written; run the quick ones again with the brief profile, or all with --profile quick"
+        )
 
 
 def _load_section(folder: Path, task: ReportedTask) -> Section | None:

@@ -20,9 +20,15 @@ LIMITS: dict[str, Limit] = {
 }
 
 
+# What the bath-a2 FAQ leaves out of the word count ("tables, captions, titles and references do not count"),
+# as the elements that hold them, with the page's style, scripts and the footer printed on every page.
+UNCOUNTED = ("style", "script", "title", "h1", "h2", "h3", "h4", "table", "figcaption", "footer")
+
+
 def count_words(report_html: str) -> int:
-    """Words of the report's visible text: headings, paragraphs, tables and captions, not the embedded images."""
-    body = re.sub(r"<(style|script)\b.*?</\1>", " ", report_html, flags=re.S | re.I)
+    """Words of the report's text as the FAQ counts them: paragraphs and lists, not the titles, tables,
+    captions or embedded images."""
+    body = re.sub(rf"<({'|'.join(UNCOUNTED)})\b.*?</\1>", " ", report_html, flags=re.S | re.I)
     text = html.unescape(re.sub(r"<[^>]+>", " ", body))
     return len(re.findall(r"\S+", text))
 

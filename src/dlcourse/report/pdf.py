@@ -64,3 +64,10 @@ def write_pdf(report_html: Path, suite: str) -> tuple[Path, str]:
     """Print report.pdf beside `report_html`; returns its path and its length against the brief's limit."""
     pdf = print_pdf(report_html, report_html.with_suffix(".pdf"))
     return pdf, verdict(suite, count_words(report_html.read_text()), count_pages(pdf))
+
+
+def write_appendix_pdf(appendix_html: Path) -> tuple[Path, str]:
+    """Print the appendix beside its HTML; returns its path and its length (outside any brief's limit)."""
+    pdf = print_pdf(appendix_html, appendix_html.with_suffix(".pdf"))
+    words, pages = count_words(appendix_html.read_text()), count_pages(pdf)
+    return pdf, f"{pages} pages, {words} words: the appendix, outside the brief's limit"

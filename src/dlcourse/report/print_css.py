@@ -3,6 +3,8 @@
 A browser printing report.html (or `dlcourse report --pdf`) reads these rules. Chromium honours
 `break-inside: avoid` on table rows and figures, repeats a `thead` on every page a table spans, and keeps a
 heading, a run line or a table's title with the block after it when that element asks `break-after: avoid`.
+Every page's bottom margin carries the provenance footer, as a CSS page-margin box (Chromium 131 and later),
+so it never covers the text; the page's own footer line is for the screen.
 """
 
 from __future__ import annotations
@@ -18,10 +20,17 @@ _PAGE = f"""@page{{size:A4;margin:18mm {PAGE_MARGIN_MM}mm}}
 @media print{{body{{max-width:none;margin:0;padding:0}}
 h1,h2,h3,.run,p:has(+table){{break-after:avoid}}tr,figure,img,pre,li{{break-inside:avoid}}
 thead{{display:table-header-group}}table{{break-inside:auto}}
-figure img{{max-height:{FIGURE_HEIGHT_MM}mm;object-fit:contain}}h2{{margin-top:1.2em}}}}"""
+figure img{{max-height:{FIGURE_HEIGHT_MM}mm;object-fit:contain}}h2{{margin-top:1.2em}}
+footer.provenance{{display:none}}}}"""
 
 
-def print_css(suite: str) -> str:
-    """The print rules for a suite's report, with its brief's font at 11 pt where the brief names one."""
+def print_css(suite: str, footer: str = "") -> str:
+    """The print rules for a suite's report, with its brief's font at 11 pt where the brief names one and
+    `footer` at the foot of every page."""
     font = BRIEF_FONTS.get(suite)
-    return _PAGE + (f"\n@media print{{body{{font-family:{font};font-size:11pt}}}}" if font else "")
+    css = _PAGE + (f"\n@media print{{body{{font-family:{font};font-size:11pt}}}}" if font else "")
+    if footer:
+        text = footer.replace("\\", "\\\\").replace('"', '\\"')
+        box = f'content:"{text}";font-size:8pt;color:#666;font-family:{font or "sans-serif"}'
+        css += f"\n@page{{@bottom-center{{{box}}}}}"
+    return css

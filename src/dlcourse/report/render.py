@@ -1,4 +1,9 @@
-"""Markdown and HTML renderings of report sections (HTML with its images embedded as base64)."""
+"""Markdown and HTML renderings of a suite's report, in two parts (HTML with its images embedded as base64).
+
+The main report is what a marker reads: a first page (front.py), then per task its results, the sentences
+that answer the brief and the figures and tables the task names in `shows`. The appendix is the full record:
+every note, table and figure of every run, with the command and machine each ran on.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,15 @@ import html as html_lib
 from collections.abc import Sequence
 from typing import Any
 
+from dlcourse.report import front
 from dlcourse.report.print_css import print_css
 from dlcourse.report.section import Section
-from dlcourse.report.targets import departures_of, target_cells, target_metric
+from dlcourse.report.targets import departures_of
 from dlcourse.runs import format_cell, format_header, format_text_cell
 from dlcourse.settings import departure_line
+
+MAIN, APPENDIX = "main", "appendix"
+APPENDIX_NAME = "report-appendix"  # beside report.html: report-appendix.html, .md and .pdf
 
 
 def format_metric(name: str, value: Any) -> str:
@@ -22,9 +31,9 @@ def format_metric(name: str, value: Any) -> str:
     return format_cell(value)
 
 
-def _metric_rows(section: Section) -> list[tuple[str, str]]:
+def _metric_rows(section: Section) -> list[list[str]]:
     return [
-        (e["label"], format_metric(e["name"], section.metrics.get(e["name"])))
+        [e["label"], format_metric(e["name"], section.metrics.get(e["name"]))]
         for e in section.entries
         if e["kind"] == "metric"
     ]
@@ -38,80 +47,20 @@ def _run_line(section: Section) -> str:
     )
 
 
-QUICK_WARNING = (
-    "These results come from the quick profile, with small samples of the data and few epochs, made to check that "
-    "everything runs in minutes. They are not an answer to the brief; run the tasks with the brief profile on "
-    "the full data for that."
-)
+def _notes(section: Section, part: str, shared: Sequence[str]) -> list[str]:
+    """The notes a part shows under a task: in the main report its answers (all its notes when it was
+    recorded before notes had roles, less those said on the first page); in the appendix every note, after a
+    sentence for each setting that departs from the brief."""
+    if part == MAIN:
+        return front.notes_of(section, "answer") + [t for t in front.notes_of(section, None) if t not in shared]
+    departures = [departure_line(d) for d in departures_of(section)]
+    return departures + [e["text"] for e in section.entries if e["kind"] == "note"]
 
 
-def shared_notes(sections: list[Section]) -> list[str]:
-    """Notes that two or more tasks made word for word (which data stood in, a setting they share): said once,
-    at the top, and left out of the sections."""
-    seen: dict[str, int] = {}
-    for s in sections:
-        for text in dict.fromkeys(e["text"] for e in s.entries if e["kind"] == "note"):
-            seen[text] = seen.get(text, 0) + 1
-    return [text for text, count in seen.items() if count > 1]
-
-
-def _notes(section: Section, shared: Sequence[str]) -> list[str]:
-    """The section's own notes, after a sentence for each setting that departs from the brief."""
-    notes = [departure_line(d) for d in departures_of(section)]
-    return notes + [e["text"] for e in section.entries if e["kind"] == "note" and e["text"] not in shared]
-
-
-def _preamble(sections: list[Section], missing: list[str], damaged: Sequence[str], shared: Sequence[str]) -> list[str]:
-    """Sentences for the top of a report: the quick-profile warning, what is not run, what is damaged, and
-    the notes every task would otherwise repeat."""
-    out = []
-    quick = [s.task.id for s in sections if s.provenance.get("profile") == "quick"]
-    if quick:
-        out.append(QUICK_WARNING if len(quick) == len(sections) else f"{QUICK_WARNING} (Quick: {', '.join(quick)}.)")
-    if missing:
-        out.append(f"Not run yet: {', '.join(missing)}.")
-    if damaged:
-        out.append(f"Left out, their run folders damaged: {'; '.join(damaged)}.")
-    if shared:
-        out.append("Said by several tasks: " + " ".join(t if t.endswith(".") else f"{t}." for t in shared))
-    departed = [
-        f"{s.task.id} {d['setting']} {d['value']} (brief: {d['brief']})" for s in sections for d in departures_of(s)
-    ]
-    if departed:
-        out.append(
-            "Settings that depart from the brief's examples, to fit the compute budget (each task's section says "
-            "why, and how to run the brief's value): " + "; ".join(departed) + "."
-        )
-    return out
-
-
-def _summary(sections: list[Section]) -> tuple[list[str], list[list[str]]]:
-    """The summary table's header and one row per task: its headline result, the brief's target for it and
-    whether it was met (columns left out where the brief sets no target for any task), the profile."""
-    targets = any(target_metric(s) for s in sections)
-    header = ["task", "title", "headline result", *(["brief's target", "met"] if targets else []), "profile"]
-    rows = []
-    for s in sections:
-        headline = "(figures and tables)"
-        if metric := _headline(s):
-            headline = f"{metric['label']}: {format_metric(metric['name'], s.metrics.get(metric['name']))}"
-        met = list(target_cells(s, format_metric)) if targets else []
-        rows.append([s.task.id, s.task.title, headline, *met, s.provenance.get("profile", "?")])
-    return header, rows
-
-
-def _headline(section: Section) -> dict | None:
-    """The metric a reader looks for first: the one the brief sets a target for, else a test accuracy or a
-    best result where the task records one, else its first result that is not a timing."""
-    metrics = [e for e in section.entries if e["kind"] == "metric" and "second" not in e["name"]]
-    target = target_metric(section)
-    if found := next((e for e in metrics if e["name"] == target), None):
-        return found
-    for wanted in ("test_acc", "best"):
-        found = next((e for e in metrics if wanted in e["name"]), None)
-        if found:
-            return found
-    return metrics[0] if metrics else None
+def _blocks(section: Section, part: str) -> list[dict]:
+    """The tables and figures a part shows: in the main report those the task names in `shows`."""
+    shows = getattr(section.task, "shows", ())
+    return [e for e in section.entries if e["kind"] in ("table", "figure") and (part == APPENDIX or e["name"] in shows)]
 
 
 def _shown_rows(table: dict) -> list[dict]:
@@ -127,35 +76,56 @@ def _table_title(table: dict) -> str:
     return f"{table['title']} (the first {shown} of {total} rows; all in {table['name']}.csv)"
 
 
-def markdown(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = ()) -> str:
-    out = [f"# {title}\n"]
-    shared = shared_notes(sections)
-    out += [f"{line}\n" for line in _preamble(sections, missing, damaged, shared)]
-    if sections:
-        header, rows = _summary(sections)
-        out.append(
-            "| "
-            + " | ".join(header)
-            + " |\n|"
-            + " --- |" * len(header)
-            + "\n"
-            + "".join("| " + " | ".join(row) + " |\n" for row in rows)
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
+
+
+def _warnings(sections: list[Section], missing: list[str], damaged: Sequence[str]) -> list[str]:
+    """What the appendix says before its tasks: what is not run, what is damaged."""
+    out = [f"Not run yet: {', '.join(missing)}."] if missing else []
+    return out + ([f"Left out, their run folders damaged: {'; '.join(damaged)}."] if damaged else [])
+
+
+def _pointer(part: str) -> str:
+    if part == MAIN:
+        return (
+            f"Every table, figure and note of these runs, with the command and machine of each, is in the appendix, "
+            f"{APPENDIX_NAME}.html (and .pdf)."
         )
+    return "The full record of the runs behind report.html: every note, table and figure of every task."
+
+
+def markdown(
+    title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = (), part: str = MAIN
+) -> str:
+    out = [f"# {title}{': appendix' if part == APPENDIX else ''}\n"]
+    out += [f"**{front.QUICK_WARNING}**\n"] if front.quick(sections) else []
+    out.append(_pointer(part) + "\n")
+    shared = front.shared_notes(sections)
+    if part == APPENDIX:
+        out += [f"{line}\n" for line in _warnings(sections, missing, damaged)]
+    elif sections:
+        out.append("## What was run\n\n" + _md_table(["", ""], front.run_facts(sections, missing)))
+        summary = front.summary(sections, format_metric)
+        out.append("## Results against the brief\n\n" + _md_table(front.SUMMARY_HEADER, summary))
+        if lines := front.data_and_departures(sections, damaged):
+            out.append("## Data and departures\n\n" + "".join(f"- {line}\n" for line in lines))
     for s in sections:
         out.append(f"## {s.task.id}: {s.task.title}\n")
-        out.append(f"`{s.provenance['command']}`  \n{_run_line(s)}\n")
-        metrics = _metric_rows(s)
-        if metrics:
-            out.append("| result | value |\n| --- | --- |\n" + "".join(f"| {k} | {v} |\n" for k, v in metrics))
-        notes = _notes(s, shared)
-        if notes:
-            out.append("".join(f"- {n}\n" for n in notes))
-        for e in s.entries:
+        if part == APPENDIX:
+            out.append(f"`{s.provenance['command']}`  \n{_run_line(s)}\n")
+        if metrics := _metric_rows(s):
+            out.append(_md_table(["result", "value"], metrics))
+        out += [f"{n}\n" for n in _notes(s, part, shared)]
+        for e in _blocks(s, part):
             if e["kind"] == "table":
                 lines = e["markdown"].splitlines()[: 2 + len(_shown_rows(e))]  # the header, its rule, the rows
                 out.append(f"**{_table_title(e)}**\n\n" + "\n".join(lines) + "\n")
-            elif e["kind"] == "figure":
+            else:
                 out.append(f"![{e['caption']}]({s.task.name}/{e['name']}.png)\n\n*{e['caption']}*\n")
+    suite = sections[0].task.suite if sections else ""
+    out.append(f"---\n*{front.footer(suite, sections)}*\n")
     return "\n".join(out)
 
 
@@ -165,50 +135,65 @@ table{border-collapse:collapse;margin:.8em 0;font-size:.92em}
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}
 .run{color:#666;font-size:.85em}code{background:#f3f3f3;padding:.1em .3em}figure{margin:1em 0}
-figcaption{color:#555;font-size:.9em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}"""
+figcaption{color:#555;font-size:.9em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+table.facts td,table.summary td,table.summary th{text-align:left}table.summary td:last-child{white-space:nowrap}
+footer.provenance{color:#666;font-size:.8em;margin-top:2em}"""
 
 
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html_lib.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _html_table(header: list[str] | None, rows: Sequence[Sequence[str]], cls: str = "") -> str:
+    esc = html_lib.escape
+    head = f"<thead><tr>{''.join(f'<th>{esc(h)}</th>' for h in header)}</tr></thead>" if header else ""
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table{f' class={cls!r}' if cls else ''}>{head}<tbody>{body}</tbody></table>"
 
 
-def html(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = ()) -> str:
+def _html_block(section: Section, e: dict) -> str:
+    esc = html_lib.escape
+    if e["kind"] == "table":
+        header = list(e["rows"][0]) if e["rows"] else []
+        rows = [[format_text_cell(c) for c in r.values()] for r in _shown_rows(e)]
+        return f"<p><b>{esc(_table_title(e))}</b></p>" + _html_table([format_header(h) for h in header], rows)
+    data = base64.b64encode((section.folder / f"{e['name']}.png").read_bytes()).decode("ascii")
+    return (
+        f"<figure><img alt='{esc(e['caption'])}' src='data:image/png;base64,{data}'>"
+        f"<figcaption>{esc(e['caption'])}</figcaption></figure>"
+    )
+
+
+def _html_front(sections: list[Section], missing: list[str], damaged: Sequence[str]) -> list[str]:
+    esc = html_lib.escape
+    out = ["<h2>What was run</h2>", _html_table(None, front.run_facts(sections, missing), "facts")]
+    summary = front.summary(sections, format_metric)
+    out += ["<h2>Results against the brief</h2>", _html_table(front.SUMMARY_HEADER, summary, "summary")]
+    if lines := front.data_and_departures(sections, damaged):
+        out += ["<h2>Data and departures</h2>", "<ul>" + "".join(f"<li>{esc(t)}</li>" for t in lines) + "</ul>"]
+    return out
+
+
+def html(title: str, sections: list[Section], missing: list[str], damaged: Sequence[str] = (), part: str = MAIN) -> str:
     esc = html_lib.escape
     suite = sections[0].task.suite if sections else ""
+    heading = f"{title}{': appendix' if part == APPENDIX else ''}"
     out = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title>"
-        f"<style>{_CSS}\n{print_css(suite)}</style></head><body><h1>{esc(title)}</h1>"
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(heading)}</title>"
+        f"<style>{_CSS}\n{print_css(suite, front.footer(suite, sections))}</style></head><body>",
+        f"<footer class='provenance'>{esc(front.footer(suite, sections))}</footer>",
+        f"<h1>{esc(heading)}</h1>",
     ]
-    shared = shared_notes(sections)
-    out += [f"<p class='preamble'>{esc(line)}</p>" for line in _preamble(sections, missing, damaged, shared)]
-    if sections:
-        out.append(_html_table(*_summary(sections)))
+    out += [f"<p class='warning'><b>{esc(front.QUICK_WARNING)}</b></p>"] if front.quick(sections) else []
+    out.append(f"<p class='pointer'>{esc(_pointer(part))}</p>")
+    shared = front.shared_notes(sections)
+    if part == APPENDIX:
+        out += [f"<p class='preamble'>{esc(line)}</p>" for line in _warnings(sections, missing, damaged)]
+    elif sections:
+        out += _html_front(sections, missing, damaged)
     for s in sections:
         out.append(f"<h2>{esc(s.task.id)}: {esc(s.task.title)}</h2>")
-        out.append(f"<p class='run'><code>{esc(s.provenance['command'])}</code><br>{esc(_run_line(s))}</p>")
-        metrics = _metric_rows(s)
-        if metrics:
-            out.append(_html_table(["result", "value"], [list(m) for m in metrics]))
-        notes = _notes(s, shared)
-        if notes:
-            out.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
-        for e in s.entries:
-            if e["kind"] == "table":
-                header = list(e["rows"][0]) if e["rows"] else []
-                out.append(
-                    f"<p><b>{esc(_table_title(e))}</b></p>"
-                    + _html_table(
-                        [format_header(h) for h in header],
-                        [[format_text_cell(c) for c in r.values()] for r in _shown_rows(e)],
-                    )
-                )
-            elif e["kind"] == "figure":
-                data = base64.b64encode((s.folder / f"{e['name']}.png").read_bytes()).decode("ascii")
-                out.append(
-                    f"<figure><img alt='{esc(e['caption'])}' src='data:image/png;base64,{data}'>"
-                    f"<figcaption>{esc(e['caption'])}</figcaption></figure>"
-                )
+        if part == APPENDIX:
+            out.append(f"<p class='run'><code>{esc(s.provenance['command'])}</code><br>{esc(_run_line(s))}</p>")
+        if metrics := _metric_rows(s):
+            out.append(_html_table(["result", "value"], metrics))
+        out += [f"<p>{esc(n)}</p>" for n in _notes(s, part, shared)]
+        out += [_html_block(s, e) for e in _blocks(s, part)]
     out.append("</body></html>\n")
     return "\n".join(out)

@@ -42,11 +42,21 @@ class TaskContext:
     _plan_start: int = field(default=0, init=False)  # models trained before the current plan
     _first_fit: float | None = field(default=None, init=False)
 
-    def say(self, text: str) -> None:
-        """Record a note in the run and show it."""
-        self.run.note(text)
+    def say(self, text: str, role: str = "detail") -> None:
+        """Record a note in the run and show it; where the report puts it follows its role (Run.note)."""
+        self.run.note(text, role)
         if not self.quiet:
             console.print(f"[dim]{self.task_id}:[/] {text}")
+
+    def answer(self, text: str) -> None:
+        """A sentence that answers the brief's question, computed from the numbers recorded beside it: the
+        main report shows it."""
+        self.say(text, "answer")
+
+    def disclose(self, text: str) -> None:
+        """A fact a marker must know before reading the results (a dataset that stood in, a budget choice):
+        said once, on the report's first page."""
+        self.say(text, "disclosure")
 
     def load(self, name: str) -> Dataset:
         """The dataset for this profile, sized by the settings' `train_size` / `test_size` when present.
@@ -60,11 +70,13 @@ class TaskContext:
                 ds = data.load(name, data_dir=self.data_dir, download=False, quiet=self.quiet)
             except DataNotFound:
                 ds = data.load_sample(name)
-                self.say(f"full {name} not found: using the bundled real sample")
+                self.disclose(f"The full {name} was not found, so the bundled real sample stood in.")
         else:
             ds = data.load(name, data_dir=self.data_dir, quiet=self.quiet)
         ds = ds.balanced_subset(getattr(s, "train_size", None), getattr(s, "test_size", None), seed=self.seed)
-        self.say(ds.describe() + "".join(f"; {note}" for note in ds.notes))
+        self.say(ds.describe(), "data")
+        for note in ds.notes:  # the data that stood in for the brief's (a fallback dataset, a lossy copy)
+            self.disclose(note[0].upper() + note[1:].rstrip(".") + ".")
         return ds
 
     def earlier_run(self, task: str) -> Path | None:

@@ -25,6 +25,8 @@ class Task:
     needs: tuple[str, ...] = ()  # tasks of the suite whose finished runs this one cannot do without
     reads: tuple[str, ...] = ()  # tasks whose runs it uses when they exist (a comparison, a model to take over)
     target: tuple[str, str, float] | None = None  # the brief's target: (metric, ">" / ">=" / "<" / "<=", value)
+    shows: tuple[str, ...] = ()  # the figures and tables (by name) that the main report shows; all go in the appendix
+    headline: tuple[str, ...] = ()  # the metrics the summary shows, where the brief asks for others than its target
 
     @property
     def suite(self) -> str:
@@ -73,13 +75,17 @@ def task(
     needs: tuple[str, ...] = (),
     reads: tuple[str, ...] = (),
     target: tuple[str, str, float] | None = None,
+    shows: tuple[str, ...] = (),
+    headline: tuple[str, ...] = (),
 ):
     """Register `fn(ctx)` as a task: `@task("bath-a2/3.1", "MLP on MNIST", brief=..., quick=...)`.
 
-    `needs` and `reads` name other tasks of the suite (as "4.1") whose results the task reads: a needed
-    one must have run first with the same profile; a read one is used when it has. `target` is a number the
-    brief asks for, as (metric, comparison, value): ("test_acc", ">", 0.45); the report says whether the
-    recorded metric met it. The arguments must be literals: `dlcourse list` reads them from the source
+    `needs` and `reads` name other tasks of the suite (as "4.1") whose results the task reads: a needed one
+    must have run first with the same profile; a read one is used when it has. `target` is a number the brief
+    asks for, as (metric, comparison, value): ("test_acc", ">", 0.45); the report says whether the recorded
+    metric met it. `shows` names the figures and tables that carry the answer in the main report (every one
+    is in the appendix); `headline` the metrics its summary row shows, where the brief asks for others
+    than the one it sets a target for. The arguments must be literals: `dlcourse list` reads them from the source
     without importing the suites (see catalog.py)."""
     if "/" not in task_id:
         raise InvalidName(f"a task id is '<suite>/<task>', got {task_id!r}")
@@ -88,7 +94,9 @@ def task(
 
     def register(fn: Callable) -> Callable:
         profiles = {"brief": brief, "quick": quick} | ({"best": best} if best is not None else {})
-        TASKS.add(task_id, Task(task_id, title, fn, profiles, tuple(needs), tuple(reads), target))
+        TASKS.add(
+            task_id, Task(task_id, title, fn, profiles, tuple(needs), tuple(reads), target, tuple(shows), tuple(headline))
+        )
         return fn
 
     return register
