@@ -58,7 +58,7 @@ def test_sample_clocks_task(runs):
     assert (runs / "2" / "samples.png").is_file()
     shown = np.load(runs / "2" / "shown.npz")
     assert shown["images"].shape == (32, 24, 24) and shown["labels"].shape == (32, 2)
-    assert "marks 12" in notes(runs / "2")
+    assert "mark 12 unlike the other hours" in notes(runs / "2")
 
 
 @pytest.mark.parametrize(

@@ -31,23 +31,29 @@ def test_auto_takes_bf16_only_where_it_was_measured_faster(monkeypatch):
         choose_precision("fp16", CPU, convolutional=True, batch_size=100)
 
 
+SEEDS = (0, 1, 2)
+
+
 def test_bf16_training_matches_fp32_within_a_point():
+    """Mean test accuracy over three seeds: one seed's run-to-run spread (1.2 points between the two precisions
+    at seed 0 on an AMD EPYC's bf16 kernels, bf16 the higher) is noise, not the precision's cost."""
     ds = load_sample("mnist").balanced_subset(2000, 1000, seed=0)
     train = (channels_first(scale_unit(ds.x_train)), ds.y_train)
     test = (channels_first(scale_unit(ds.x_test)), ds.y_test)
-    accuracy = {}
-    for precision in ("fp32", "bf16"):
-        seed_everything(0)
-        model = cnn((8, 16), kernel_size=3, padding="same", pool_after=(0, 1), dense=(32,), num_classes=10)
-        config = TrainConfig(epochs=4, batch_size=50, lr=3e-3, precision=precision)
-        history = fit(model, train, config, evals={"test": test})
-        assert history.meta["precision"] == precision
-        assert history.meta["channels_last"] is (precision == "bf16")
-        accuracy[precision] = history.last["test_acc"]
-        # After training the weights are back in the ordinary layout, so later code may view them.
-        assert all(p.is_contiguous() for p in model.parameters())
-    assert accuracy["fp32"] > 0.85
-    assert abs(accuracy["bf16"] - accuracy["fp32"]) <= 0.01
+    accuracy = {"fp32": [], "bf16": []}
+    for seed in SEEDS:
+        for precision in ("fp32", "bf16"):
+            seed_everything(seed)
+            model = cnn((8, 16), kernel_size=3, padding="same", pool_after=(0, 1), dense=(32,), num_classes=10)
+            config = TrainConfig(epochs=4, batch_size=50, lr=3e-3, precision=precision)
+            history = fit(model, train, config, evals={"test": test})
+            assert history.meta["precision"] == precision
+            assert history.meta["channels_last"] is (precision == "bf16")
+            accuracy[precision].append(history.last["test_acc"])
+            # After training the weights are back in the ordinary layout, so later code may view them.
+            assert all(p.is_contiguous() for p in model.parameters())
+    assert min(accuracy["fp32"]) > 0.85
+    assert abs(sum(accuracy["bf16"]) - sum(accuracy["fp32"])) / len(SEEDS) <= 0.01
 
 
 def test_provenance_and_history_record_precision_and_threads(tmp_path):

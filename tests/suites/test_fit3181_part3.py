@@ -179,7 +179,10 @@ def test_cifar10_standing_in_for_stl10_keeps_its_small_training_set():
 
     def ctx(**settings):
         said = []
-        return SimpleNamespace(settings=CnnSettings(**settings), load=load, say=said.append, seed=0), said
+        return (
+            SimpleNamespace(settings=CnnSettings(**settings), load=load, say=said.append, disclose=said.append, seed=0),
+            said,
+        )
 
     sample = data.load_sample("cifar10")
     context, said = ctx(fallback_train_size=200)

@@ -79,10 +79,13 @@ def record(
     title: str,
     headline: bool = True,
     spec: dict[str, Any] | None = None,
+    curves_answer: bool = False,
 ) -> None:
     """The history, per-epoch table, learning curves and curve notes of `trained`; with `headline`, also the
     final accuracies, parameter count and seconds per epoch as the run's metrics; with `spec` (what rebuilds
-    the model), the weights as `<name>.pt` for later tasks."""
+    the model), the weights as `<name>.pt` for later tasks. With `curves_answer` (where the brief asks what the
+    learning curves show), the curve notes answer the brief and the main report shows them; otherwise they
+    are details."""
     run, history, scores = ctx.run, trained.history, trained.scores
     if headline:
         for split in ("train", "val", "test"):
@@ -98,7 +101,10 @@ def record(
     run.table("epochs", [epoch_row(r) for r in history.rows], title=f"{title}: per-epoch values")
     run.figure("curves", learning_curves({name: history}, title), caption=f"{title}: accuracy and loss per epoch")
     for text in curve_notes(trained):
-        ctx.say(text)
+        if curves_answer:
+            ctx.answer(text)
+        else:
+            ctx.say(text)
     if spec is not None:
         run.checkpoint(name, trained.model, spec=spec)
 

@@ -95,7 +95,8 @@ def task(
     def register(fn: Callable) -> Callable:
         profiles = {"brief": brief, "quick": quick} | ({"best": best} if best is not None else {})
         TASKS.add(
-            task_id, Task(task_id, title, fn, profiles, tuple(needs), tuple(reads), target, tuple(shows), tuple(headline))
+            task_id,
+            Task(task_id, title, fn, profiles, tuple(needs), tuple(reads), target, tuple(shows), tuple(headline)),
         )
         return fn
 

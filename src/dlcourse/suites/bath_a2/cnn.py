@@ -27,6 +27,7 @@ class CnnSettings(DataSize, ConstantRateBrief):
     "CNN [32, 64, 128], 4x4 kernels, strides 1-2-2, on MNIST",
     brief=CnnSettings(),
     quick=CnnSettings(epochs=4, train_size=5000, test_size=1000),
+    shows=("curves",),
 )
 def task_4_1(ctx: TaskContext) -> None:
     s: CnnSettings = ctx.settings
@@ -44,4 +45,4 @@ def task_4_1(ctx: TaskContext) -> None:
     title = f"CNN {list(s.filters)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}"
     # Task 5 visualises this trained network: keep its weights with the spec that rebuilds it.
     spec = {"filters": s.filters, "kernel_size": s.kernel_size, "strides": s.strides}
-    record(ctx, trained, name="cnn", title=title, spec=spec)
+    record(ctx, trained, name="cnn", title=title, spec=spec, curves_answer=True)

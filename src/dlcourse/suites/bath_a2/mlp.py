@@ -27,6 +27,7 @@ class MlpSettings(DataSize, ConstantRateBrief):
     "MLP [784, 1000, 1000, 10] on MNIST",
     brief=MlpSettings(),
     quick=MlpSettings(epochs=4, train_size=5000, test_size=1000),
+    shows=("curves",),
 )
 def task_3_1(ctx: TaskContext) -> None:
     s: MlpSettings = ctx.settings
@@ -42,4 +43,6 @@ def task_3_1(ctx: TaskContext) -> None:
     model = mlp(s.sizes, s.activation)
     trained = train_and_score(ctx, model, train, ctx.config(), evals={"test": test}, label="mlp")
     title = f"MLP {list(s.sizes)}, Adam lr={s.lr:g} ({s.lr_schedule}), batch {s.batch_size}"
-    record(ctx, trained, name="mlp", title=title, spec={"sizes": s.sizes, "activation": s.activation})
+    record(
+        ctx, trained, name="mlp", title=title, spec={"sizes": s.sizes, "activation": s.activation}, curves_answer=True
+    )

@@ -38,6 +38,7 @@ class PcaSettings(DataSize):
     "2-D PCA of MNIST and pairwise linear separability",
     brief=PcaSettings(),
     quick=PcaSettings(svm_per_class=200),
+    shows=("embedding", "separability"),
 )
 def task_1(ctx: TaskContext) -> None:
     s: PcaSettings = ctx.settings
@@ -65,13 +66,13 @@ def task_1(ctx: TaskContext) -> None:
         ctx.run.metric(f"variance_pc{k}", round(100 * float(ratios[k - 1]), 2), f"variance explained by PC {k} (%)")
     ctx.run.metric("variance_2d", round(100 * float(ratios[:2].sum()), 2), "variance explained by PCs 1 and 2 (%)")
     ctx.run.metric("variance_all", round(100 * float(ratios.sum()), 2), f"variance explained by {len(ratios)} PCs (%)")
-    ctx.say(
+    ctx.answer(
         "Why PCA: among all linear maps to 2-D it keeps the most variance (it minimises the squared "
         "reconstruction error), so it distorts the data least of the linear views; it has no tuning and no "
         "randomness, and its two axes are themselves images that can be read (see the components figure). "
         "Being linear, it cannot unfold curved class boundaries the way t-SNE or UMAP can."
     )
-    ctx.say(
+    ctx.answer(
         f"PC 1 and PC 2 explain {ratios[0]:.1%} and {ratios[1]:.1%} of the pixel variance ({ratios[:2].sum():.1%} "
         f"together); {len(ratios)} components explain {ratios.sum():.1%}. The 2-D picture therefore shows "
         "only a small part of what distinguishes the digits."
@@ -124,8 +125,10 @@ def task_1(ctx: TaskContext) -> None:
             len(result.pairs_at_least(s.threshold)),
             f"digit pairs at or above {s.threshold:.0%} test accuracy in {space} (of 45)",
         )
-    for text in _observations(in_2d, in_784d, s.threshold):
+    *details, answer = _observations(in_2d, in_784d, s.threshold)
+    for text in details:
         ctx.say(text)
+    ctx.answer(answer)
 
 
 def _pair_rows(in_2d: Separability, in_784d: Separability) -> list[dict]:

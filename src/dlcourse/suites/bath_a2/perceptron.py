@@ -47,6 +47,7 @@ class PairResult:
     "Perceptron from scratch on digit pairs",
     brief=PerceptronSettings(),
     quick=PerceptronSettings(max_iter=200, seeds=2),
+    shows=("error_0_1", "weights_five", "five_pairs"),
 )
 def task_2(ctx: TaskContext) -> None:
     s: PerceptronSettings = ctx.settings
@@ -121,7 +122,7 @@ def _report_zero_one(ctx: TaskContext, r: PairResult, s: PerceptronSettings) -> 
         if len(r.errors) <= s.max_iter
         else f"it does not reach the {s.tol:g} target within {len(r.errors)} iterations"
     )
-    ctx.say(
+    ctx.answer(
         f"0 vs 1: the training error falls from {r.errors[0]:.2%} after the first iteration to {r.errors[-1]:.3%}; "
         f"{outcome}. Test accuracy {r.test_acc:.2%}."
     )
@@ -197,7 +198,10 @@ def _report_all(ctx: TaskContext, results: dict[tuple[int, int], PairResult], ds
         error_curves(curves, [_name(r.pair) for r in ordered], highlight=highlight),
         caption="Training error of all 45 pairs; coloured: the three hardest and the two easiest by test accuracy",
     )
-    for text in _observations(ctx, rows, table, ds):
+    notes = _observations(ctx, rows, table, ds)
+    for text in notes[:2]:  # why some pairs are easier, and what w has learned
+        ctx.answer(text)
+    for text in notes[2:]:
         ctx.say(text)
 
 

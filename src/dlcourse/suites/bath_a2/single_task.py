@@ -37,6 +37,7 @@ from dlcourse.train import evaluate, predict
         tune_lrs=(1e-3, 1e-4),
         tune_epochs=1,
     ),
+    shows=("single_task", "curves"),
 )
 def task_6_1(ctx: TaskContext) -> None:
     s: SingleTaskSettings = ctx.settings
@@ -61,7 +62,7 @@ def task_6_1(ctx: TaskContext) -> None:
         learning_curves({r["task"]: r["history"] for r in rows}, "Single-task CNNs"),
         caption="Accuracy and loss per epoch of the item and the group network",
     )
-    ctx.say(_chance_note(rows, test))
+    ctx.answer(_chance_note(rows, test))
     _group_errors(ctx, ds.classes, rows[1]["model"], test)
     if s.tune:
         _tune(ctx, train)
@@ -142,7 +143,7 @@ def _tune(ctx: TaskContext, train) -> None:
     ctx.run.table("tuning", rows, title=f"Adam tuning: validation accuracy after {s.tune_epochs} epoch(s)")
     for name in TASK_NAMES:
         best = max((r for r in rows if r["task"] == name), key=lambda r: r["val_acc"])
-        ctx.say(
+        ctx.answer(
             f"Tuning, {name}: best validation accuracy {best['val_acc']:.2%} with batch {best['batch_size']} and "
             f"lr {best['lr']:g} ({len(s.tune_batch_sizes) * len(s.tune_lrs)} settings, {s.tune_epochs} epoch(s) each)."
         )

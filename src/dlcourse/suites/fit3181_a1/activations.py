@@ -70,6 +70,7 @@ class ActivationSettings(Settings):
     "Activation functions: ELU and others, derivatives, output ranges",
     brief=ActivationSettings(),
     quick=ActivationSettings(points=201),
+    shows=("activations",),
 )
 def task_1_1(ctx: TaskContext) -> None:
     s: ActivationSettings = ctx.settings
@@ -103,6 +104,6 @@ def task_1_1(ctx: TaskContext) -> None:
         caption=f"Each function (solid) and its derivative (dashed) on [{s.x_min:g}, {s.x_max:g}]; ELU with α = "
         f"{s.elu_alpha:g}",
     )
-    ctx.say(ELU_DERIVATION)
+    ctx.answer(ELU_DERIVATION)
     for text in PAPERS:
-        ctx.say(text)
+        ctx.answer(text)

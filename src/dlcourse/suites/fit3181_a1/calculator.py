@@ -64,7 +64,13 @@ def _record(ctx: TaskContext, calc: Calculation, section: str, name: str, title:
     ctx.run.table(name, rows, title=title)
 
 
-@task("fit3181-a1/1.2", "Forward pass, prediction, cross-entropy and label smoothing by hand", brief=Q12, quick=Q12)
+@task(
+    "fit3181-a1/1.2",
+    "Forward pass, prediction, cross-entropy and label smoothing by hand",
+    brief=Q12,
+    quick=Q12,
+    shows=("forward",),
+)
 def task_1_2(ctx: TaskContext) -> None:
     calc = _calculate(ctx)
     _record(ctx, calc, "forward", "forward", "Forward pass (a-f) and the label-smoothed loss (g)")
@@ -72,22 +78,28 @@ def task_1_2(ctx: TaskContext) -> None:
     ctx.run.metric("smoothed_loss", calc.smoothed_loss, f"label-smoothed loss (α = {calc.alpha:g})")
     ctx.run.metric("predicted", calc.predicted, "predicted class (numbered from 1)")
     verdict = "correct" if calc.correct else "incorrect"
-    ctx.say(f"The predicted class is {calc.predicted} and the true class is {calc.y}: the prediction is {verdict}.")
-    ctx.say(
+    ctx.answer(f"The predicted class is {calc.predicted} and the true class is {calc.y}: the prediction is {verdict}.")
+    ctx.answer(
         "Label smoothing replaces the one-hot target by q = (1 - α) onehot(y) + α/K (Müller, Kornblith and Hinton, "
         f"2019), so the loss also charges the log-probabilities of the other classes: l_α = {calc.smoothed_loss:.4f} "
         f"against l = {calc.loss:.4f}."
     )
 
 
-@task("fit3181-a1/1.3", "Backpropagation and one SGD step by hand", brief=Q13, quick=Q13)
+@task(
+    "fit3181-a1/1.3",
+    "Backpropagation and one SGD step by hand",
+    brief=Q13,
+    quick=Q13,
+    shows=("backward", "sgd"),
+)
 def task_1_3(ctx: TaskContext) -> None:
     calc = _calculate(ctx)
     ctx.run.metric("loss", calc.loss, "cross-entropy loss l (a)")
     _record(ctx, calc, "forward", "forward", "Forward pass up to the loss")
     _record(ctx, calc, "backward", "backward", "Backward pass (b, c): every gradient of l")
     _record(ctx, calc, "sgd", "sgd", f"Parameters after one SGD step with η = {calc.eta:g} (d)")
-    ctx.say(
+    ctx.answer(
         "Backpropagation reuses each layer's upstream gradient: with g = ∂l/∂h̄ᵏ, ∂l/∂Wᵏ = (hᵏ⁻¹)ᵀ g is an outer "
         "product, ∂l/∂bᵏ = g, and g (Wᵏ)ᵀ passes the gradient one layer down, where ReLU's derivative zeroes the "
         "units that were inactive in the forward pass."

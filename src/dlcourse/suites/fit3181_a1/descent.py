@@ -42,6 +42,7 @@ class DescentSettings(Settings):
     "Gradient descent: pseudo-code and learning rates",
     brief=DescentSettings(),
     quick=DescentSettings(),
+    shows=("pseudo_code",),
 )
 def task_1_4(ctx: TaskContext) -> None:
     s: DescentSettings = ctx.settings
@@ -50,7 +51,7 @@ def task_1_4(ctx: TaskContext) -> None:
     bowl = Quadratic((s.curvatures[0], s.curvatures[1]))
     ctx.run.table("pseudo_code", [{"pseudo-code": c, "what it does": w} for c, w in PSEUDO_CODE],
                   title="Gradient descent (1.4 a)")  # fmt: skip
-    ctx.say(WHY_DOWNHILL)
+    ctx.answer(WHY_DOWNHILL)
     paths, rows = {}, []
     start = np.asarray(s.start, dtype=float)
     for lr in s.rates:

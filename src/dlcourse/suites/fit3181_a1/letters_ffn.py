@@ -15,7 +15,7 @@ import torch
 from dlcourse.models import ACTIVATIONS, mlp
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
-from dlcourse.suites.fit3181_a1.letters import LettersSplit, Prepared, output_note, prepare
+from dlcourse.suites.fit3181_a1.letters import LettersSplit, Prepared, prepare, tell_output
 from dlcourse.suites.mixins import Training
 from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
@@ -43,12 +43,13 @@ class FfnSettings(LettersTraining):
     "Feed-forward network 784 → 20 (ReLU) → 40 (ReLU) → softmax",
     brief=FfnSettings(),
     quick=FfnSettings(epochs=3, train_size=2000, test_size=500),
+    shows=("curves",),
 )
 def task_2_4(ctx: TaskContext) -> None:
     s: FfnSettings = ctx.settings
     data = prepare(ctx, s.val_fraction)
     classes = data.dataset.num_classes
-    ctx.say(output_note(data.dataset))
+    tell_output(ctx, data.dataset)
     sizes = [784, *s.hidden, classes]
     model = mlp(sizes, s.activation)
     trained = train_and_score(ctx, model, data.train, ctx.config(), evals={"test": data.test}, label="ffn")
@@ -76,13 +77,14 @@ class GridSettings(LettersTraining):
     "Grid search over n1, n2 and the activation, then hand-written label smoothing on the best network",
     brief=GridSettings(),
     quick=GridSettings(epochs=2, smoothing_seeds=1, train_size=2000, test_size=500),
+    shows=("grid", "smoothing"),
 )
 def task_2_5(ctx: TaskContext) -> None:
     s: GridSettings = ctx.settings
     for name in s.activations:
         ACTIVATIONS.get(name)  # an unknown name fails before any training
     data = prepare(ctx, s.val_fraction)
-    ctx.say(output_note(data.dataset))
+    tell_output(ctx, data.dataset)
     best = grid_search(ctx, data)
     smoothing(ctx, data, best)
 
@@ -117,7 +119,7 @@ def grid_search(ctx: TaskContext, data: Prepared) -> dict[str, Any]:
     ctx.run.metric("best_test_acc", test_acc, "test accuracy of the best architecture")
     ranked = sorted(rows, key=lambda r: -r["val acc (%)"])
     by_act = {a: max(r["val acc (%)"] for r in rows if r["act"] == a) for a in s.activations}
-    ctx.say(
+    ctx.answer(
         f"Best on validation: 784 → {best['n1']} → {best['n2']} ({best['act']}) with {best['val_acc']:.2%}; its test "
         f"accuracy is {test_acc:.2%}. Runner-up: {ranked[1]['n1']}-{ranked[1]['n2']}-{ranked[1]['act']} at "
         f"{ranked[1]['val acc (%)']:.2f}%. Best per activation: "
@@ -156,7 +158,7 @@ def smoothing(ctx: TaskContext, data: Prepared, best: dict[str, Any]) -> None:
         if n > 1 and gap < spread
         else f"a gain of {gap:.2f} points"
     )
-    ctx.say(
+    ctx.answer(
         "Label smoothing is written by hand (train.losses.label_smoothing_loss: (1 - α)(-log p_y) + α·mean(-log p)); "
         f"the tests check it against PyTorch's built-in version. Mean test accuracy is highest at α = {top:g}: "
         f"{means[top]:.2f}% against {means[0.0]:.2f}% without smoothing ({n} seed{'s' if n > 1 else ''} each), "

@@ -75,19 +75,20 @@ QUICK = dict(width=8, epochs=2, batch_size=64, train_size=2000, test_size=500)
     brief=BaselineSettings(),
     quick=BaselineSettings(**QUICK),
     best=BaselineSettings(**BEST_PROFILE),
+    shows=("curves",),
 )
 def task_3_1(ctx: TaskContext) -> None:
     data = prepare(ctx)
     spec = spec_of(ctx.settings)
     # Fixed text: where the default model comes from does not depend on the run.
-    ctx.say(
+    ctx.disclose(
         "The course's base code (a TensorFlow notebook that downloads STL-10 and trains its default model) is "
         "not part of dlcourse, so the default model here is our stand-in for it: 3.2's YourModel built as "
         f"{describe(spec)} and trained with the settings above. The learning curve below is this stand-in's, "
         "not the base code's exact network's."
     )
     trained = train_and_record(ctx, data, spec, "default", f"Default model ({describe(spec)})")
-    ctx.say(diagnose(trained.history, trained.scores))
+    ctx.answer(diagnose(trained.history, trained.scores))
 
 
 def train_and_record(ctx: TaskContext, data: Images, spec: dict[str, Any], label: str, title: str) -> Trained:
@@ -107,6 +108,7 @@ def train_and_record(ctx: TaskContext, data: Images, spec: dict[str, Any], label
     brief=CnnSettings(),
     quick=CnnSettings(**QUICK),
     best=CnnSettings(**BEST_PROFILE),
+    shows=("specs",),
 )
 def task_3_2(ctx: TaskContext) -> None:
     s: CnnSettings = ctx.settings
@@ -144,6 +146,7 @@ def task_3_2(ctx: TaskContext) -> None:
     brief=Seeded(),
     quick=Seeded(**QUICK | {"seeds": 1}),
     best=Seeded(**BEST_PROFILE),
+    shows=("comparison", "curves"),
 )
 def task_3_3(ctx: TaskContext) -> None:
     s: Seeded = ctx.settings
@@ -151,10 +154,10 @@ def task_3_3(ctx: TaskContext) -> None:
     variants = {"skip": {"spec": spec_of(s, use_skip=True)}, "no skip": {"spec": spec_of(s, use_skip=False)}}
     model = describe(spec_of(s, use_skip=True)).replace("with skip", "with and without skip")
     results = compare(ctx, data, spec_of(s), s.lr, variants, "Skip connections", model=model, save_best=False)
-    ctx.say(verdict(results, "skip", "no skip"))
+    ctx.answer(verdict(results, "skip", "no skip"))
     for label, runs in results.items():
         which = f"{label.capitalize()}, seed 0" if len(runs) > 1 else label.capitalize()
-        ctx.say(f"{which}: " + diagnose(runs[0].history, runs[0].scores))
+        ctx.answer(f"{which}: " + diagnose(runs[0].history, runs[0].scores))
 
 
 def grid(num_blocks: tuple[int, ...], use_skip: tuple[bool, ...], lrs: tuple[float, ...]) -> list[dict[str, Any]]:
@@ -175,6 +178,7 @@ class GridSettings(CnnSettings):
     brief=GridSettings(),
     quick=GridSettings(**QUICK | {"epochs": 1}),
     best=GridSettings(**BEST_PROFILE),
+    shows=("grid",),
 )
 def task_3_4(ctx: TaskContext) -> None:
     s: GridSettings = ctx.settings
@@ -203,7 +207,7 @@ def task_3_4(ctx: TaskContext) -> None:
     ctx.run.metric("seconds", round(sum(r["seconds"] for r in rows), 1), "training seconds, all trials")
     ranked = sorted(rows, key=lambda r: -r["val acc (%)"])
     by_lr = {lr: max(r["val acc (%)"] for r in rows if r["lr"] == lr) for lr in s.grid_lrs}
-    ctx.say(
+    ctx.answer(
         f"Best on validation: {describe(best['spec'])}, lr {best['lr']:g}, with {best['val_acc']:.2%}; its test "
         f"accuracy is {test_acc:.2%}. Runner-up: {ranked[1]['num_blocks']} blocks, skip={ranked[1]['use_skip']}, "
         f"lr {ranked[1]['lr']:g} at {ranked[1]['val acc (%)']:.2f}%. Best per learning rate: "

@@ -91,7 +91,7 @@ def load_images(ctx: TaskContext) -> Dataset:
     try:
         return ctx.load("stl10")
     except DataNotFound:
-        ctx.say(
+        ctx.disclose(
             "STL-10 was not found, so this task runs on CIFAR-10 instead: the same ten-way colour-photo task (eight "
             "classes shared; frog and automobile stand in for monkey and car) at 32x32 rather than 96x96 pixels, "
             "so its numbers are not STL-10 results. To run on STL-10, "
@@ -101,7 +101,7 @@ def load_images(ctx: TaskContext) -> Dataset:
     if s.train_size is None and s.fallback_train_size and s.fallback_train_size < len(ds.y_train):
         ds = ds.balanced_subset(s.fallback_train_size, None, seed=ctx.seed)
         per_class = len(ds.y_train) // ds.num_classes
-        ctx.say(
+        ctx.disclose(
             f"CIFAR-10 keeps STL-10's small-data regime: {len(ds.y_train):,} training images ({per_class:,} per class, "
             f"as STL-10 has) and all {len(ds.y_test):,} test images: the small-data setting the brief's questions on "
             "skip connections, augmentation, mixup and early stopping are asked in, at a tenth of the images of all "

@@ -28,6 +28,7 @@ class AugmentSettings(Seeded):
     quick=AugmentSettings(**QUICK | {"epochs": 4, "patience": 1}),
     best=AugmentSettings(**BEST_PROFILE),
     reads=("3.4",),
+    shows=("comparison", "curves"),
 )
 def task_3_5(ctx: TaskContext) -> None:
     s: AugmentSettings = ctx.settings
@@ -44,7 +45,7 @@ def task_3_5(ctx: TaskContext) -> None:
             f"{name[0].upper() + name[1:]}: {'; '.join(ended)}; the weights of the best validation epoch "
             f"({best}) were restored."
         )
-    ctx.say(
+    ctx.answer(
         "Augmentation: each training batch is randomly shifted by up to 4 pixels (zero padding, then a random crop "
         "of the original size) and half its images are mirrored left to right, on the device, per batch. Early "
         f"stopping ends training once validation accuracy has not improved for {s.patience} epoch(s) in a row and "
@@ -65,6 +66,7 @@ class MixupSettings(Seeded):
     quick=MixupSettings(**QUICK),
     best=MixupSettings(**BEST_PROFILE),
     reads=("3.4",),
+    shows=("comparison", "curves"),
 )
 def task_3_7(ctx: TaskContext) -> None:
     s: MixupSettings = ctx.settings
@@ -74,7 +76,7 @@ def task_3_7(ctx: TaskContext) -> None:
     base = dict(augment=s.augment, keep_best=True)
     variants = {"no mixup": base, "mixup": base | {"mixup_alpha": s.alpha}}
     results = compare(ctx, data, spec, lr, variants, f"Mixup (α = {s.alpha:g})")
-    ctx.say(
+    ctx.answer(
         f"Mixup trains on λx_i + (1-λ)x_j with targets λy_i + (1-λ)y_j, one λ ~ Beta({s.alpha:g}, {s.alpha:g}) per "
         "batch and j a shuffled partner in the same batch. Its training accuracy (against the larger of the two "
         "labels) and loss are not comparable with the plain run's. " + verdict(results, "mixup", "no mixup")
@@ -94,6 +96,7 @@ class SamSettings(Seeded):
     quick=SamSettings(**QUICK),
     best=SamSettings(**BEST_PROFILE),
     reads=("3.4",),
+    shows=("comparison",),
 )
 def task_3_10(ctx: TaskContext) -> None:
     s: SamSettings = ctx.settings
@@ -103,7 +106,7 @@ def task_3_10(ctx: TaskContext) -> None:
     base = dict(augment=s.augment, keep_best=True)
     results = compare(ctx, data, spec, lr, {"Adam": base, "SAM": base | {"sam_rho": s.rho}}, f"SAM (ρ = {s.rho:g})")
     seconds = {name: statistics.mean(t.history.mean_epoch_seconds() for t in runs) for name, runs in results.items()}
-    ctx.say(
+    ctx.answer(
         "SAM (train.sam.SAM, written by hand) first climbs to w + ρg/||g|| (first_step), takes the gradient there, "
         "then returns to w and lets Adam step with it (second_step); batch-norm running statistics are updated in "
         f"the first pass only. Each step costs two forward-backward passes: {seconds['SAM']:.1f} s per epoch "

@@ -110,6 +110,7 @@ def standard_model(ctx: TaskContext, data: Images) -> tuple[nn.Module, str]:
     quick=AttackSettings(**QUICK | {"attack_size": 200}),
     best=AttackSettings(**BEST_PROFILE),
     reads=("3.4", "3.5-3.6", "3.7", "3.10"),
+    shows=("robust", "attacked"),
 )
 def task_3_8(ctx: TaskContext) -> None:
     s: AttackSettings = ctx.settings
@@ -127,7 +128,7 @@ def task_3_8(ctx: TaskContext) -> None:
         ctx.run.metric(f"{name.lower()}_acc", acc, f"{name} accuracy" if name == "clean" else f"accuracy under {name}")
     show(ctx, model, data)
     acc = {name: value for name, (value, _) in scores.items()}
-    ctx.say(
+    ctx.answer(
         f"Clean accuracy {acc['clean']:.2%}; under FGSM {acc['FGSM']:.2%}, PGD-{s.steps} {acc['PGD']:.2%}, "
         f"MIM-{s.steps} {acc['MIM']:.2%} (eps {s.eps}, η {s.step_size}). "
         + attack_findings(acc, s)
@@ -196,6 +197,7 @@ class RobustSettings(AttackSettings):
     quick=RobustSettings(**QUICK | {"epochs": 1, "attack_size": 200, "robust_val_size": 100, "train_size": 600}),
     best=RobustSettings(**BEST_PROFILE),
     reads=("3.4", "3.8"),
+    shows=("robust",),
 )
 def task_3_9(ctx: TaskContext) -> None:
     s: RobustSettings = ctx.settings
@@ -225,7 +227,7 @@ def task_3_9(ctx: TaskContext) -> None:
     ctx.run.metric(
         "seconds", round(trained.seconds, 1), f"adversarial training seconds ({trained.history.meta['device']})"
     )
-    ctx.say(
+    ctx.answer(
         f"Adversarial training (Madry et al.): every batch is replaced by its PGD-{s.train_steps} version (eps "
         f"{s.eps}, η {s.train_step_size}, random start) before the update; after each epoch PGD-{s.train_steps} "
         f"accuracy on {len(val[1]):,} validation images is measured and the best epoch "
@@ -240,7 +242,7 @@ def task_3_9(ctx: TaskContext) -> None:
             else "It cost no clean accuracy here."
         )
     )
-    ctx.say(goal(data, before, after))
+    ctx.answer(goal(data, before, after))
 
 
 def goal(data: Images, before: dict[str, float], after: dict[str, float]) -> str:

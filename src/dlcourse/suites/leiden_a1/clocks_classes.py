@@ -26,6 +26,7 @@ class ClassesSettings(ClockSettings):
     "Tell the time: classification with 24, 72, 144 and 720 classes",
     brief=ClassesSettings(),
     quick=ClassesSettings(**QUICK),
+    shows=("comparison", "errors"),
 )
 def task_2a(ctx: TaskContext) -> None:
     s: ClassesSettings = ctx.settings
@@ -35,7 +36,7 @@ def task_2a(ctx: TaskContext) -> None:
     if len(by_count) > 1:
         fine, coarse = by_count[max(by_count)], by_count[min(by_count)]
         train_clocks = int(0.8 * s.count)
-        ctx.say(
+        ctx.answer(
             f"With {fine.rep.count} classes each class has about {train_clocks // fine.rep.count} training clocks "
             f"(vs {train_clocks // coarse.rep.count} with {coarse.rep.count}), and cross-entropy counts every wrong "
             "class as equally wrong: a minute off costs as much as six hours off, so nothing teaches the network "

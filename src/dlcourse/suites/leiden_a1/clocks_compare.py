@@ -35,6 +35,7 @@ class CompareSettings(Settings):
     quick=CompareSettings(heldout=300),
     reads=("2a", "2b", "2c", "2d"),
     target=("best_mean_min", "<", 10),
+    shows=("best", "cdf"),
 )
 def task_2e(ctx: TaskContext) -> None:
     rows, errors, missing, data, every, models = [], {}, [], {}, {}, {}
@@ -73,14 +74,14 @@ def task_2e(ctx: TaskContext) -> None:
         "best_mean_min", rows[0]["mean error (min)"], f"best mean common-sense error (min): {rows[0]['representation']}"
     )
     ctx.run.metric("best_median_min", rows[0]["median error (min)"], "its median common-sense error (min)")
-    ctx.say(
+    ctx.answer(
         f"Best: {rows[0]['representation']} ({rows[0]['subtask']}), mean {rows[0]['mean error (min)']} min, median "
         f"{rows[0]['median error (min)']} min; worst of the best: {rows[-1]['representation']}, mean "
         f"{rows[-1]['mean error (min)']} min."
     )
     for answer in (_classes_answer(every), _wrap_answer(every), _periodic_answer(every)):
         if answer:
-            ctx.say(answer)
+            ctx.answer(answer)
 
 
 def _score_heldout(ctx: TaskContext, rows: list[dict], models: dict[str, tuple[Path, int]]) -> None:
@@ -109,7 +110,7 @@ def _score_heldout(ctx: TaskContext, rows: list[dict], models: dict[str, tuple[P
         )
         ctx.run.metric("heldout_median_min", best["held-out median (min)"], "its held-out median error (min)")
         ctx.run.metric("heldout_ratio", best["held-out / test mean"], "its held-out mean over its test mean")
-        ctx.say(_gap_sentence(best))
+        ctx.answer(_gap_sentence(best))
     clocks_heldout.record(ctx, clocks, scores)
 
 

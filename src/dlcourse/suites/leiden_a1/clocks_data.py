@@ -25,6 +25,7 @@ class SamplesSettings(ClockDataSettings):
     "Tell the time: the clock images and their labels",
     brief=SamplesSettings(),
     quick=SamplesSettings(count=QUICK["count"], size=QUICK["size"]),
+    shows=("samples",),
 )
 def task_2(ctx: TaskContext) -> None:
     s: SamplesSettings = ctx.settings
@@ -48,8 +49,12 @@ def task_2(ctx: TaskContext) -> None:
         title="The labels and their spread",
     )
     if data.source.startswith("rendered"):
+        ctx.disclose(
+            f"The brief's clock images are not public: these {len(data.images):,} clocks are drawn by dlcourse's "
+            f"renderer at {s.size}x{s.size} pixels, with the variety that Task 2 in the appendix lists."
+        )
         ctx.say(
-            "The brief's images are not public, so these clocks are drawn: random dials (round, rounded square "
+            "The clocks are drawn: random dials (round, rounded square "
             "or octagon; rim or none; minute ticks or none; bar, dot or no hour marks; Arabic, Roman, quarter or no "
             "numerals; sometimes a logo), hands of random length, width, taper and shape (bar, lozenge, arrow) with "
             "the hour hand always clearly shorter and thicker, a thin seconds hand on half of them, the whole "

@@ -31,6 +31,7 @@ class MultiHeadSettings(ClockSettings):
     "Tell the time: multi-head model, hour classes + minute regression",
     brief=MultiHeadSettings(),
     quick=MultiHeadSettings(**QUICK),
+    shows=("comparison",),
 )
 def task_2c(ctx: TaskContext) -> None:
     s: MultiHeadSettings = ctx.settings
@@ -40,12 +41,12 @@ def task_2c(ctx: TaskContext) -> None:
     for r in results:
         minute_error = np.abs((r.predicted - true_minutes + 30) % 60 - 30)
         hour_off = (r.errors >= HOUR_OFF) & (minute_error < 10)
-        ctx.say(
+        ctx.answer(
             f"{r.rep.name}: the minute head alone is off by {minute_error.mean():.1f} min on average; "
             f"{hour_off.mean():.1%} of test clocks have a good minute but a wrong hour, and those clocks alone "
             f"add {r.errors[hour_off].sum() / len(r.errors):.1f} min to the mean error."
         )
-    ctx.say(
+    ctx.answer(
         "Why the hour head errs: the hour label changes abruptly at each full hour, but the hour hand moves "
         "smoothly, so at 2:58 it sits almost on 3 and the hour class depends on a small angle the hour hand "
         "barely shows. Nothing ties the two heads together: the hour head cannot use the minute the other head "

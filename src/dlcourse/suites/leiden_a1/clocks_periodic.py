@@ -24,11 +24,12 @@ class PeriodicSettings(ClockSettings):
     "Tell the time: periodic labels, sin/cos of the hands' angles",
     brief=PeriodicSettings(),
     quick=PeriodicSettings(**QUICK),
+    shows=("comparison",),
 )
 def task_2d(ctx: TaskContext) -> None:
     s: PeriodicSettings = ctx.settings
     compare(ctx, [Periodic(h) for h in s.hands], "Periodic labels")
-    ctx.say(
+    ctx.answer(
         "Output layer: two linear units per angle, trained with a squared error against (sin, cos) and read "
         "with atan2. Two outputs per angle suffice (an angle has one degree of freedom, but one number cannot "
         "go round a circle without a jump); atan2 ignores the pair's length, so no squashing activation is "

@@ -28,6 +28,7 @@ class RegressionSettings(ClockSettings):
     "Tell the time: regression of the hours as one number, plain and circular loss",
     brief=RegressionSettings(),
     quick=RegressionSettings(**QUICK),
+    shows=("comparison", "by_time"),
 )
 def task_2b(ctx: TaskContext) -> None:
     s: RegressionSettings = ctx.settings
@@ -45,7 +46,7 @@ def task_2b(ctx: TaskContext) -> None:
             f"{r.rep.name}: mean error {r.errors[near].mean():.1f} min for clocks within {NEAR_TWELVE} min of "
             f"12:00 against {r.errors[~near].mean():.1f} min for the rest."
         )
-    ctx.say(
+    ctx.answer(
         "Why 12 o'clock is hard for a plain number: 11:55 is 11.92 and 0:05 is 0.08, so a squared error on the "
         "number calls two clocks 10 minutes apart almost 12 hours apart, and for a clock near 12 the loss-minimising "
         "answer between the two readings is near 6. The circular loss measures the difference the short way "

@@ -207,6 +207,7 @@ SPACES.add("leiden-a1/cnn", lambda: cnn_space(SweepSettings()))
         workers=1,
         threads=1,  # tiny models train faster on one thread than on several that compete for shared cores
     ),
+    shows=("transfer", "mlp_marginals", "cnn_marginals"),
 )
 def task_1(ctx: TaskContext) -> None:
     if ctx.dry_run:
@@ -327,7 +328,10 @@ def _record_search(ctx: TaskContext, net: str, records: list[dict], s: SweepSett
     after = getattr(s, f"{net}_prune_after")
     ctx.say(f"{name}: {saved_line(records)} by the {s.pruner} pruner, which judges a trial from its epoch {after} on.")
     for text in _search_notes(name, records, by_value):
-        ctx.say(text)
+        ctx.answer(text)
+    failed = _failed_note(name, records)
+    if failed:
+        ctx.say(failed)
 
 
 def _search_notes(name: str, records: list[dict], by_value: dict[str, dict[str, list[float]]]) -> list[str]:
@@ -353,10 +357,14 @@ def _search_notes(name: str, records: list[dict], by_value: dict[str, dict[str, 
             f"({100 * spread(ordered[-1][1]):.2f} points between its values' means). Each value's mean is over the "
             "trials that drew it, with the other settings varying, so small differences are noise."
         )
-    failed = [r for r in records if r["error"]]
-    if failed:
-        notes.append(f"{name}: {len(failed)} trial(s) diverged: " + "; ".join(_setting(r) for r in failed) + ".")
     return notes
+
+
+def _failed_note(name: str, records: list[dict]) -> str | None:
+    failed = [r for r in records if r["error"]]
+    if not failed:
+        return None
+    return f"{name}: {len(failed)} trial(s) diverged: " + "; ".join(_setting(r) for r in failed) + "."
 
 
 def _transfer(ctx: TaskContext, searched: dict, path: Path, context: dict, workers: int) -> list[dict]:
@@ -415,9 +423,13 @@ def _transfer(ctx: TaskContext, searched: dict, path: Path, context: dict, worke
                 f"best_{net}_{target}_test_acc", scores[(net, 1)][2], f"{target} test accuracy, best {net.upper()}"
             )
     for text in _transfer_notes(scores, target):
-        ctx.say(text)
+        ctx.answer(text)
     if target == "cifar10":
-        ctx.say(_cifar_copy_note(ctx, target_source))
+        text, lossless = _cifar_copy_note(ctx, target_source)
+        if lossless:
+            ctx.say(text)
+        else:
+            ctx.disclose(text)
     return finals
 
 
@@ -438,7 +450,7 @@ def _transfer_target(ctx: TaskContext) -> tuple[str, str]:
         data.load_sample(s.transfer)
         return s.transfer, "sample"
     except DataNotFound:
-        ctx.say(
+        ctx.disclose(
             f"{s.transfer} is not on disk and ships no sample, so this quick run transfers to the bundled MNIST sample "
             f"instead; its numbers say nothing about {s.transfer}. Pass --data-dir with {s.transfer} to run it."
         )
@@ -486,24 +498,28 @@ def _transfer_notes(scores: dict[tuple[str, int], tuple[float, float, float]], t
     return notes
 
 
-def _cifar_copy_note(ctx: TaskContext, source: str) -> str:
+def _cifar_copy_note(ctx: TaskContext, source: str) -> tuple[str, bool]:
+    """Which CIFAR-10 the transfer read, and whether it was the lossless original (else a copy or a sample that
+    stood in for it)."""
     if source == "sample":
         ds = data.load_sample("cifar10")
         return (
             f"CIFAR-10 here is the bundled sample ({len(ds.y_train):,} train / {len(ds.y_test):,} test images, cut "
             "from the course's lossy JPEG copy): a smoke test, not a CIFAR-10 result. Pass --data-dir to run on "
-            "all of it."
+            "all of it.",
+            False,
         )
     ds = data.load("cifar10", data_dir=ctx.data_dir, download=False, quiet=True)
     if CIFAR10_JPEG_NOTE not in ds.notes:
-        return f"CIFAR-10 read from {Path(ds.source).name} (lossless)."  # no folder of this machine in a report
+        return f"CIFAR-10 read from {Path(ds.source).name} (lossless).", True  # no folder of this machine in a report
     means = ds.x_train.reshape(-1, 3).mean(axis=0)
     return (
         f"CIFAR-10 here is decoded from a JPEG copy ({Path(ds.source).name}), so it is lossy: its training-set channel "
         "means are "
         f"{', '.join(f'{m:.2f}' for m in means)} against {', '.join(f'{m:.2f}' for m in ORIGINAL_CIFAR10_MEANS)} in "
         "the original, and a reference model that reaches 94% on the original CIFAR-10 (airbench94) reaches about "
-        "90.7% on this copy. Compare these CIFAR-10 accuracies with others run on the same copy."
+        "90.7% on this copy. Compare these CIFAR-10 accuracies with others run on the same copy.",
+        False,
     )
 
 

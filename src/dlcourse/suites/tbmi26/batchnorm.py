@@ -27,6 +27,7 @@ STATISTICS_IMAGES = 10_000  # training images whose batch statistics are compare
     "The Q4 CNN with batch norm",
     brief=CnnSettings(),
     quick=CnnSettings(epochs=4, val_size=500),
+    shows=("evaluation",),
 )
 def task_q8(ctx: TaskContext) -> None:
     s: CnnSettings = ctx.settings
@@ -51,6 +52,7 @@ class BatchSizeSettings(CnnSettings):
     "Batch norm and the minibatch size",
     brief=BatchSizeSettings(),
     quick=BatchSizeSettings(epochs=2, train_size=2000, val_size=200),
+    shows=("batch_sizes",),
 )
 def task_q9(ctx: TaskContext) -> None:
     s: BatchSizeSettings = ctx.settings
@@ -110,7 +112,7 @@ def _record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories:
     best = max(rows, key=lambda r: r["test acc, eval mode (%)"])
     measured = [r for r in rows if r["batch mean error (std units)"] != ""]
     few, many = measured[0], measured[-1]
-    ctx.say(
+    ctx.answer(
         f"Noise: batch norm standardises with the batch's own mean and variance. With {few['batch size']} "
         f"images the batch mean of a first-layer channel is off by {few['batch mean error (std units)']} "
         f"standard deviations on average and the variance by {100 * few['batch variance error (relative)']:.0f}%; "
@@ -119,7 +121,7 @@ def _record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories:
         "normalised value thus depends on which other images share its batch: noise that regularises a little "
         "in moderation and destabilises training when batches are small."
     )
-    ctx.say(
+    ctx.answer(
         f"Train/test mismatch: at test time the running averages replace the batch statistics. Scoring the test "
         f"set with batch statistics instead gives {small['test acc, batch statistics (%)']}% with "
         f"batches of {small['batch size']} against {small['test acc, eval mode (%)']}% in eval mode; with batches "
@@ -128,7 +130,7 @@ def _record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories:
         "statistics and meets different, exact ones at test time; with a batch of 1 after a dense layer the "
         "variance cannot be estimated at all (PyTorch refuses it)."
     )
-    ctx.say(
+    ctx.answer(
         f"Large batches: {large['batch size']} images give {large['steps per epoch']} steps per epoch against "
         f"{small['steps per epoch']} for {small['batch size']}, so in the same {s.epochs} epochs the weights are "
         f"updated far fewer times ({large['test acc, eval mode (%)']}% test accuracy against "

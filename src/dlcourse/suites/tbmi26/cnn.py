@@ -62,11 +62,12 @@ def describe(s: CnnSettings) -> str:
     brief=CnnSettings(),
     quick=CnnSettings(epochs=4, val_size=500),
     target=("test_acc", ">=", 0.62),
+    shows=("evaluation",),
 )
 def task_q4(ctx: TaskContext) -> None:
     s: CnnSettings = ctx.settings
     data = cifar10(ctx)
-    ctx.say(f"Model: {describe(s)}.")
+    ctx.answer(f"Model: {describe(s)}.")
     spec = cnn_spec(s)
     train_and_evaluate(ctx, cifar_cnn(**spec), data, "cnn", f"CNN {list(s.filters)}", spec=spec)
 
@@ -82,6 +83,7 @@ class NoSettings(Settings):
     brief=NoSettings(),
     quick=NoSettings(),
     reads=("q2", "q4"),
+    shows=("cnn_vs_dense",),
 )
 def task_q5(ctx: TaskContext) -> None:
     dense, conv = earlier_summary(ctx, "q2"), earlier_summary(ctx, "q4")
@@ -105,7 +107,7 @@ def task_q5(ctx: TaskContext) -> None:
     gain = 100 * (conv["test_acc"] - dense["test_acc"])
     ctx.run.metric("parameter_ratio", ratio, "fully connected parameters / CNN parameters")
     ctx.run.metric("accuracy_gain", gain, "CNN test accuracy minus fully connected (points)")
-    ctx.say(
+    ctx.answer(
         f"The CNN has {ratio:.1f}x fewer parameters ({conv['parameters']:,} against {dense['parameters']:,}) and a "
         f"test accuracy {abs(gain):.1f} points {'higher' if gain >= 0 else 'lower'} ({conv['test_acc']:.2%} against "
         f"{dense['test_acc']:.2%}, {measured_on(conv)}): {rows[1]['test acc per million parameters (%)']} against "
@@ -113,7 +115,7 @@ def task_q5(ctx: TaskContext) -> None:
     )
     width = conv["spec"]["filters"][0]
     outputs = width * 32 * 32
-    ctx.say(
+    ctx.answer(
         "Why: a convolution looks at a small neighbourhood (3x3 pixels) and uses the same few weights at every "
         f"position. The first conv layer turns a 32x32x3 image into {width} maps of 32x32 with "
         f"{3 * 3 * 3 * width + width:,} parameters; a dense layer producing the same {outputs:,} outputs would need "

@@ -40,11 +40,12 @@ class DenseSettings(TrainSettings):
     brief=DenseSettings(),
     quick=DenseSettings(epochs=5, val_size=500),
     target=("test_acc", ">", 0.45),
+    shows=("evaluation",),
 )
 def task_q2(ctx: TaskContext) -> None:
     s: DenseSettings = ctx.settings
     data = cifar10(ctx)
-    ctx.say(
+    ctx.answer(
         f"Model: flatten each 32 x 32 x 3 image to {s.sizes[0]:,} numbers, then fully connected layers "
         f"{list(s.sizes)} with ReLU between them; softmax cross-entropy on the logits. Adam, lr {s.lr:g} "
         f"({s.lr_schedule}), batch {s.batch_size}, {s.epochs} epochs; no dropout or augmentation (Q6 and Q10 add "
@@ -68,6 +69,7 @@ class CompareMnistSettings(DataSize, Scheduled):
     brief=CompareMnistSettings(),
     quick=CompareMnistSettings(epochs=2, train_size=2000),
     reads=("q2",),
+    shows=("comparison", "pixel_space"),
 )
 def task_q3(ctx: TaskContext) -> None:
     s: CompareMnistSettings = ctx.settings
@@ -103,7 +105,7 @@ def task_q3(ctx: TaskContext) -> None:
     ctx.run.table("comparison", rows, title="The MNIST MLP against Q2's CIFAR-10 network")
     ctx.run.metric("mnist_test_acc", mnist_test, "MNIST MLP test accuracy")
     ctx.run.metric("cifar_test_acc", cifar["test_acc"], "Q2 CIFAR-10 test accuracy")
-    ctx.say(
+    ctx.answer(
         f"Size: the MNIST MLP has {counts:,} parameters, Q2's network {cifar['parameters']:,} "
         f"({cifar['parameters'] / counts:.1f}x). Accuracy: {mnist_test:.2%} on MNIST against "
         f"{cifar['test_acc']:.2%} on CIFAR-10 (test, {measured_on(cifar)}). Both sets have 10 classes (chance: "
@@ -131,7 +133,7 @@ def _why_harder(ctx: TaskContext, mnist: datasets.Dataset, shift: int) -> None:
             }
         )
     ctx.run.table("pixel_space", rows, title="How well the raw pixels separate the classes")
-    ctx.say(
+    ctx.answer(
         f"In pixel space the classes of MNIST stand apart and those of CIFAR-10 overlap: the spread between class "
         f"means over the spread inside the classes is {rows[0]['between / within class spread']} for MNIST against "
         f"{rows[1]['between / within class spread']} for CIFAR-10, and assigning each test image to the nearest "
@@ -160,7 +162,7 @@ def _why_harder(ctx: TaskContext, mnist: datasets.Dataset, shift: int) -> None:
     as_is, mirrored, shifted = (r["accuracy (%)"] for r in results)
     tied = "what it learned is tied to where things are in the frame"
     tied = tied if shifted < as_is - 1 else "shifts this small cost it little here"
-    ctx.say(
+    ctx.answer(
         f"A fully connected layer gives every pixel position its own weights, so it must learn each object at "
         f"each position separately. Q2's network scores {as_is}% on the test images, {mirrored}% on their mirror "
         f"images and {shifted}% when they are shifted by up to {shift} pixels ({shifted - as_is:+.2f} points): "

@@ -28,11 +28,12 @@ class DropoutSettings(CnnSettings):
     "The Q4 CNN with dropout",
     brief=DropoutSettings(),
     quick=DropoutSettings(epochs=4, val_size=500),
+    shows=("evaluation",),
 )
 def task_q6(ctx: TaskContext) -> None:
     s: DropoutSettings = ctx.settings
     data = cifar10(ctx)
-    ctx.say(
+    ctx.answer(
         f"Model: Q4's network ({describe(s)}) with one change: a dropout layer (p = {s.dropout:g}) after each "
         f"max-pooling layer and after the dense hidden layer, {len(s.filters) + len(s.dense)} in all. Dropout has "
         "no parameters, so the parameter count is Q4's."
@@ -53,6 +54,7 @@ class TestTimeSettings(SizedTestSet):
     brief=TestTimeSettings(),
     quick=TestTimeSettings(),
     reads=("q4", "q6"),
+    shows=("q4_vs_q6", "test_time"),
 )
 def task_q7(ctx: TaskContext) -> None:
     plain, dropped = earlier_summary(ctx, "q4"), earlier_summary(ctx, "q6")
@@ -75,7 +77,7 @@ def task_q7(ctx: TaskContext) -> None:
     gap_plain, gap_dropped = (100 * (r["train_acc"] - r["test_acc"]) for r in (plain, dropped))
     ctx.run.metric("gap_without", gap_plain, "train - test accuracy without dropout (points)")
     ctx.run.metric("gap_with", gap_dropped, "train - test accuracy with dropout (points)")
-    ctx.say(
+    ctx.answer(
         f"Without dropout the network fits its training images to {plain['train_acc']:.2%} and scores "
         f"{plain['test_acc']:.2%} on the test set (a gap of {gap_plain:.1f} points); with dropout it reaches "
         f"{dropped['train_acc']:.2%} and {dropped['test_acc']:.2%} (a gap of {gap_dropped:.1f} points). "
@@ -84,7 +86,7 @@ def task_q7(ctx: TaskContext) -> None:
         "there: the network has to learn redundant features and can memorise its training images less, "
         f"{'which the smaller gap shows' if gap_dropped < gap_plain else 'though here the gap did not shrink'}."
     )
-    ctx.say(
+    ctx.answer(
         f"The running training accuracy of the last epoch, measured with dropout on, is "
         f"{dropped['train_acc_running']:.2%} for Q6 against {dropped['train_acc']:.2%} when the same images are "
         "scored again in eval mode: during training each prediction is made by a random thinned network, so "
@@ -133,7 +135,7 @@ def _test_time(ctx: TaskContext) -> None:
     ctx.run.table("test_time", rows, title="The Q6 network in eval mode (test time) and in train mode")
     eval_row, train_row = rows
     ratio = train_row["mean activation there"] / eval_row["mean activation there"]
-    ctx.say(
+    ctx.answer(
         f"What dropout does at test time: nothing. model.eval() switches it off, so every unit is used and the "
         f"prediction is deterministic ({eval_row['test acc (%)']}% test accuracy). Left on, it zeroes units "
         f"({train_row['zero units after the first dropout (%)']}% zeros after the first dropout layer against "

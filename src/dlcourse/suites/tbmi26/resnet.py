@@ -84,12 +84,13 @@ BEST = ResidualSettings(
     quick=ResidualSettings(epochs=2, batch_size=64, lr=0.05, val_size=500),
     best=BEST,
     target=("final_test_acc_mean", ">=", 0.75),
+    shows=("evaluation", "seeds"),
 )
 def task_q10(ctx: TaskContext) -> None:
     s: ResidualSettings = ctx.settings
     _check(s)
     data = cifar10(ctx)
-    ctx.say(_describe(s))
+    ctx.answer(_describe(s))
     loss = label_smoothing_loss(s.label_smoothing)
     augment = _augment(s)
     fast = ctx.device.type == "cuda"
@@ -243,7 +244,7 @@ def _report(ctx: TaskContext, s: ResidualSettings, data: CifarData, runs: list[d
     )
     ctx.run.write_json("seeds.json", runs)
     verdict = "meets" if statistics.mean(accs) >= 0.75 else "misses"
-    ctx.say(
+    ctx.answer(
         f"Test accuracy{' with test-time augmentation' if s.tta else ''}: {100 * statistics.mean(accs):.2f}"
         f"{f' ± {100 * spread:.2f}' if len(runs) > 1 else ''}% over {len(runs)} seed{'s' if len(runs) > 1 else ''} "
         f"({data.on}), after {s.epochs} epochs (the brief allows 25): it {verdict} the brief's 75%. Training took "

@@ -19,7 +19,13 @@ class ShapeSettings(DataSize):
     examples: int = setting(30, "training images shown with their class names", min=1, max=120)
 
 
-@task("tbmi26/q1", "The shape of X_train and X_test", brief=ShapeSettings(), quick=ShapeSettings())
+@task(
+    "tbmi26/q1",
+    "The shape of X_train and X_test",
+    brief=ShapeSettings(),
+    quick=ShapeSettings(),
+    shows=("axes",),
+)
 def task_q1(ctx: TaskContext) -> None:
     s: ShapeSettings = ctx.settings
     ds = ctx.load("cifar10")
@@ -45,7 +51,7 @@ def task_q1(ctx: TaskContext) -> None:
         ],
         title="Labels (y_train, y_test) are class indices 0-9",
     )
-    ctx.say(
+    ctx.answer(
         f"X_train has shape {ds.x_train.shape}: N = {n:,} images, each H = {h} pixels high and W = {w} pixels wide, "
         f"with C = {c} colour channels (red, green, blue), stored as {ds.x_train.dtype} values 0-255. X_test has "
         f"shape {ds.x_test.shape}: the same layout, with {len(ds.x_test):,} images. The second and third numbers "
