@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import multitask, parameter_counts
-from dlcourse.suites.bath_a2.multi_task import difference_noise, sharing_note
+from dlcourse.suites.bath_a2.multi_task import difference_noise, pros_and_cons, sharing_note
 from dlcourse.train import TrainConfig, count_correct_per_head, evaluate_heads, fit, per_head_accuracy, predict
 from dlcourse.train.losses import weighted_task_loss
 
@@ -115,3 +115,13 @@ def test_sharing_note_follows_the_differences_and_their_noise():
 def test_difference_noise_is_two_standard_errors_in_points():
     assert difference_noise(0.9, 0.9, 10_000) == pytest.approx(200 * (2 * 0.09 / 10_000) ** 0.5)
     assert difference_noise(0.9, 0.9, 2_000) > difference_noise(0.9, 0.9, 10_000)
+
+
+def test_pros_and_cons_follow_the_measurements():
+    smaller = pros_and_cons(0.52, 0.6, 0.3, 0.8)
+    assert "multi-task learning, 52% of the two networks' parameters; 60% of their training time; any λ" in smaller
+    assert "against it, nothing." in smaller
+    costly = pros_and_cons(0.52, 1.3, 2.5, 0.8)
+    assert "130% of their training time" in costly.split("against it,")[1]
+    assert "one more setting to tune (item accuracy moves 2.50 points" in costly.split("against it,")[1]
+    assert "52% of the two networks' parameters" in costly.split("against it,")[0]

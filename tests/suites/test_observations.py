@@ -1,12 +1,26 @@
 """Observation sentences follow the numbers beside them: a trend is claimed only when every step shows it."""
 
 import numpy as np
+import pytest
 import torch
 
 from dlcourse.suites.bath_a2.cnn import CnnSettings
-from dlcourse.suites.bath_a2.depth import CnnDepthSettings, MlpDepthSettings, cnn_against_mlp, depth_trend
+from dlcourse.suites.bath_a2.depth import (
+    CnnDepthSettings,
+    MlpDepthSettings,
+    cnn_against_mlp,
+    depth_trend,
+    fitting_sentence,
+)
 from dlcourse.suites.bath_a2.mlp import MlpSettings
-from dlcourse.suites.bath_a2.visualise import roughness, smoothness, sparsity_sentence, two_signed_filters
+from dlcourse.suites.bath_a2.visualise import (
+    contrast_sentence,
+    cosine,
+    roughness,
+    smoothness,
+    sparsity_sentence,
+    two_signed_filters,
+)
 from dlcourse.suites.fit3181_a1.letters_ffn import cross_entropy_trend
 from dlcourse.suites.leiden_a1.clocks_compare import _classes_answer, _periodic_answer
 
@@ -117,3 +131,27 @@ def test_bath_a2_cosine_rate_is_listed_as_a_departure_and_the_constant_rate_is_n
     for settings in (MlpSettings(), CnnSettings(), MlpDepthSettings(), CnnDepthSettings()):
         assert [d["setting"] for d in settings.departures()] == ["lr_schedule"], type(settings).__name__
         assert settings.override({"lr_schedule": "constant"}).departures() == []
+
+
+def test_two_digits_activations_compared_as_measured():
+    parting = contrast_sentence(2, 9, {1: 0.98, 2: 0.9, 3: 0.7})
+    assert "falls with every layer" in parting and "conv3 0.70" in parting and "tell 2 from 9" in parting
+    assert "rises with every layer" in contrast_sentence(2, 9, {1: 0.7, 2: 0.8, 3: 0.95})
+    mixed = contrast_sentence(2, 9, {1: 0.9, 2: 0.7, 3: 0.8})
+    assert "does not change steadily" in mixed and "tell" not in mixed
+    assert cosine(np.array([1.0, 0.0]), np.array([0.0, 2.0])) == 0.0
+    assert cosine(np.array([1.0, 2.0]), np.array([2.0, 4.0])) == pytest.approx(1.0)
+    assert cosine(np.zeros(3), np.zeros(3)) == 1.0
+
+
+def test_fitting_with_depth_reads_the_train_test_gap():
+    def row(layers, train, test):
+        return {"hidden_layers": layers, "train_acc": train, "test_acc": test}
+
+    widening = fitting_sentence([row(3, 0.999, 0.97), row(1, 0.995, 0.98), row(2, 0.998, 0.975)], "w")
+    assert "widens with every added layer" in widening and "none under-fits" in widening
+    assert widening.index("1 layers 99.50% / 98.00%") < widening.index("3 layers")  # read in order of depth
+    narrowing = fitting_sentence([row(1, 0.999, 0.95), row(2, 0.97, 0.96)], "w")
+    assert "narrows with every added layer" in narrowing and "at 2 layers (97.00%): those depths under-fit" in narrowing
+    mixed = fitting_sentence([row(1, 0.999, 0.98), row(2, 0.999, 0.97), row(3, 0.999, 0.975)], "w")
+    assert "does not change steadily" in mixed and "over-fit more" not in mixed

@@ -135,6 +135,34 @@ def depth_trend(series: list[dict], width: str) -> str:
     )
 
 
+FITS = 0.99  # a model that reaches this training accuracy fits its training images; below it, it underfits
+
+
+def fitting_sentence(series: list[dict], width: str) -> str:
+    """The FAQ's question, whether deeper models over- or under-fit, answered from each depth's training and test
+    accuracy: the gap between them is the over-fitting, a low training accuracy the under-fitting."""
+    series = sorted(series, key=lambda r: r["hidden_layers"])
+    gaps = [100 * (r["train_acc"] - r["test_acc"]) for r in series]
+    steps = np.diff(gaps)
+    if len(series) > 1 and (steps > 0).all():
+        trend = "widens with every added layer, so the deeper networks over-fit more"
+    elif len(series) > 1 and (steps < 0).all():
+        trend = "narrows with every added layer, so depth does not make these networks over-fit"
+    else:
+        trend = "does not change steadily with depth"
+    under = [f"{r['hidden_layers']} layers ({r['train_acc']:.2%})" for r in series if r["train_acc"] < FITS]
+    under_text = (
+        f"under {FITS:.0%} of their own training images are fitted at {', '.join(under)}: those depths under-fit"
+        if under
+        else f"every depth fits at least {FITS:.0%} of its training images, so none under-fits"
+    )
+    values = ", ".join(f"{r['hidden_layers']} layers {r['train_acc']:.2%} / {r['test_acc']:.2%}" for r in series)
+    return (
+        f"Over- and under-fitting with depth ({width}; train / test accuracy: {values}): the gap between the two "
+        f"{trend} ({gaps[0]:.2f} points at the shallowest, {gaps[-1]:.2f} at the deepest); {under_text}."
+    )
+
+
 def _rank_correlation(a: list[float], b: list[float]) -> float:
     """Spearman's rank correlation (ties are not expected in these small tables)."""
     ra, rb = np.argsort(np.argsort(a)).astype(float), np.argsort(np.argsort(b)).astype(float)
@@ -148,6 +176,7 @@ def _rank_correlation(a: list[float], b: list[float]) -> float:
     "Deeper MLPs: accuracy vs depth vs parameters",
     brief=MlpDepthSettings(),
     quick=MlpDepthSettings(epochs=2, width=128, train_size=2000, test_size=1000),
+    shows=("models", "accuracy_vs_parameters"),
 )
 def task_3_2(ctx: TaskContext) -> None:
     s: MlpDepthSettings = ctx.settings
@@ -167,8 +196,9 @@ def task_3_2(ctx: TaskContext) -> None:
     )
     rows = _study(ctx, builds, train, test, "MLP")
     for text in _depth_observations(rows, "MLP"):
-        ctx.say(text)
-    ctx.say(depth_trend(rows[1:], f"{s.width} neurons per hidden layer"))
+        ctx.answer(text)
+    ctx.answer(depth_trend(rows[1:], f"{s.width} neurons per hidden layer"))
+    ctx.answer(fitting_sentence(rows[1:], f"{s.width} neurons per hidden layer"))
 
 
 @task(
@@ -177,6 +207,7 @@ def task_3_2(ctx: TaskContext) -> None:
     brief=CnnDepthSettings(),
     quick=CnnDepthSettings(epochs=2, train_size=2000, test_size=1000),
     reads=("3.2",),
+    shows=("models", "cnn_vs_mlp"),
 )
 def task_4_2(ctx: TaskContext) -> None:
     s: CnnDepthSettings = ctx.settings
@@ -194,10 +225,11 @@ def task_4_2(ctx: TaskContext) -> None:
     )
     cnn_rows = _study(ctx, builds, train, test, "CNN")
     for text in _depth_observations(cnn_rows, "CNN"):
-        ctx.say(text)
+        ctx.answer(text)
     deepest = max(CNN_VARIANTS, key=lambda v: len(v[0]))[0]
     series = [r for r, (filters, _) in zip(cnn_rows, CNN_VARIANTS, strict=True) if deepest[: len(filters)] == filters]
-    ctx.say(depth_trend(series, f"filters {list(deepest)} taken in order"))
+    ctx.answer(depth_trend(series, f"filters {list(deepest)} taken in order"))
+    ctx.answer(fitting_sentence(series, f"filters {list(deepest)} taken in order"))
     _compare_with_mlps(ctx, cnn_rows, test)
 
 
@@ -241,8 +273,8 @@ def _compare_with_mlps(ctx: TaskContext, cnn_rows: list[dict], test) -> None:
         caption="Test accuracy against parameters for both families",
     )
     best_cnn, best_mlp = max(cnn_rows, key=lambda r: r["test_acc"]), max(mlp_rows, key=lambda r: r["test_acc"])
-    ctx.say(cnn_against_mlp(best_cnn, best_mlp))
-    ctx.say(
+    ctx.answer(cnn_against_mlp(best_cnn, best_mlp))
+    ctx.answer(
         f"Cost: per training epoch the CNN takes {best_cnn['train_s_per_epoch']:.1f} s against "
         f"{best_mlp['train_s_per_epoch']:.1f} s for the MLP, and {best_cnn['test_inference_s']:.3f} s against "
         f"{best_mlp['test_inference_s']:.3f} s to classify the test set: fewer parameters is not fewer "

@@ -27,6 +27,8 @@ from dlcourse.suites.registry import task
     brief=MultiTaskSettings(),
     quick=MultiTaskSettings(**QUICK),
     reads=("6.1",),
+    shows=("lambdas", "accuracy_vs_lambda"),
+    headline=("item_test_acc_lambda_0.5", "group_test_acc_lambda_0.5"),  # what the brief asks: λ = 0.5
 )
 def task_6_2(ctx: TaskContext) -> None:
     s: MultiTaskSettings = ctx.settings
@@ -63,7 +65,7 @@ def task_6_2(ctx: TaskContext) -> None:
     )
     _record_metrics(ctx, rows)
     for text in _observations(rows, single, chance, test):
-        ctx.say(text)
+        ctx.answer(text)
     if single:
         _compare_with_single_task(ctx, rows, single, len(test[0]))
 
@@ -141,7 +143,7 @@ def _compare_with_single_task(ctx: TaskContext, rows, single, n_test: int) -> No
     ]
     ctx.run.table("vs_single_task", table, title="Multi-task network against the two single-task networks")
     mtl = rows[0]
-    ctx.say(
+    ctx.answer(
         f"Size: the multi-task network has {mtl['parameters']:,} parameters against {both_params:,} for the two "
         f"single-task networks together ({mtl['parameters'] / both_params:.0%}): the convolutions and the "
         f"{ctx.settings.shared_dense}-unit dense layer exist once. One multi-task run (λ = {mtl['lambda']:g}) "
@@ -155,12 +157,37 @@ def _compare_with_single_task(ctx: TaskContext, rows, single, n_test: int) -> No
             head: difference_noise(half[f"{head}_test_acc"], single[head]["test_acc"], n_test)
             for head in ("item", "group")
         }
-        ctx.say(
+        ctx.answer(
             f"At λ = 0.5 the multi-task network is {d_item:+.2f} points on items and {d_group:+.2f} points on "
             f"groups against the single-task networks (±{noise['item']:.2f} and ±{noise['group']:.2f} points is "
             f"the sampling noise of {n_test:,} test images at two standard errors; one seed each). "
             + sharing_note(d_item, d_group, noise["item"], noise["group"])
         )
+    inner = [r["item_test_acc"] for r in rows if 0 < r["lambda"] < 1]
+    spread = 100 * (max(inner) - min(inner)) if len(inner) > 1 else 0.0
+    item_noise = difference_noise(single["item"]["test_acc"], single["item"]["test_acc"], n_test)
+    ctx.answer(pros_and_cons(mtl["parameters"] / both_params, mtl["train_seconds"] / both_seconds, spread, item_noise))
+
+
+def pros_and_cons(size: float, time: float, lambda_spread: float, noise: float) -> str:
+    """6.2's "pros and cons of MTL", from this run: the multi-task network's size and training time as shares of
+    the two single-task networks', and how far the item accuracy moves over 0 < λ < 1 (in points) against the
+    test set's noise."""
+    pros, cons = [], []
+    (pros if size < 1 else cons).append(f"{size:.0%} of the two networks' parameters")
+    (pros if time < 1 else cons).append(f"{time:.0%} of their training time")
+    if lambda_spread > noise:
+        cons.append(f"λ is one more setting to tune (item accuracy moves {lambda_spread:.2f} points over 0 < λ < 1)")
+    else:
+        pros.append(f"any λ in 0 < λ < 1 will do (item accuracy moves {lambda_spread:.2f} points, within the noise)")
+    # The last sentence is fixed text: what any use of multi-task learning must weigh, not a measurement.
+    return (
+        f"Pros and cons, as measured here: for multi-task learning, {'; '.join(pros) or 'nothing'}; against it, "
+        f"{'; '.join(cons) or 'nothing'}. In general it pays only when the tasks share features (here each "
+        "group is a set of items, so they do); the losses must be weighed against each other, and a task that "
+        "needs other features can pull the shared layers away from the other (negative transfer), which only a "
+        "comparison with single-task networks, as above, shows."
+    )
 
 
 def difference_noise(acc_a: float, acc_b: float, n: int) -> float:

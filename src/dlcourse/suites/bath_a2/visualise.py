@@ -58,6 +58,7 @@ def _trained_cnn(ctx: TaskContext) -> torch.nn.Module:
     brief=VisualiseSettings(),
     quick=VisualiseSettings(dream_steps=15, test_size=1000),
     needs=("4.1",),
+    shows=("filters_conv1", "activation_sparsity", "deepdream_progress"),
 )
 def task_5(ctx: TaskContext) -> None:
     s: VisualiseSettings = ctx.settings
@@ -125,7 +126,7 @@ def _filters(ctx: TaskContext, model: torch.nn.Module) -> None:
         if trained_count <= untrained_count
         else "so training made more of them than chance gives"
     )
-    ctx.say(
+    ctx.answer(
         f"{trained_count} of the {n} trained layer-1 filters have both a strong positive and a strong negative "
         f"region (at least a quarter of the filter's largest weight; the shape of an edge or stroke detector), "
         f"against {untrained_count} of {n} in a freshly initialised layer of the same shape, {verdict}. "
@@ -166,9 +167,10 @@ def two_signed_filters(weight: torch.Tensor) -> int:
 
 
 def _activations(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Tensor]) -> None:
-    rows = []
+    rows, channel_means = [], {}
     for digit, image in images.items():
         maps = conv_activations(model, image)
+        channel_means[digit] = [layer.mean(axis=(1, 2)) for layer in maps]
         for i, layer in enumerate(maps, start=1):
             fig = image_grid(
                 list(layer),
@@ -198,7 +200,39 @@ def _activations(ctx: TaskContext, model: torch.nn.Module, images: dict[int, tor
     by_layer = {r["layer"]: [] for r in rows}
     for r in rows:
         by_layer[r["layer"]].append(r["zero_share"])
-    ctx.say(sparsity_sentence({k: float(np.mean(v)) for k, v in by_layer.items()}))
+    ctx.answer(sparsity_sentence({k: float(np.mean(v)) for k, v in by_layer.items()}))
+    if len(channel_means) == 2:
+        (a, first), (b, second) = channel_means.items()
+        similarity = {i: cosine(u, v) for i, (u, v) in enumerate(zip(first, second, strict=True), start=1)}
+        ctx.answer(contrast_sentence(a, b, similarity))
+
+
+def cosine(u: np.ndarray, v: np.ndarray) -> float:
+    """Cosine similarity of two non-negative vectors; 1.0 when both are all zero (nothing fires in either)."""
+    norms = float(np.linalg.norm(u) * np.linalg.norm(v))
+    return float(u @ v) / norms if norms > 0 else 1.0
+
+
+def contrast_sentence(a: int, b: int, similarity: dict[int, float]) -> str:
+    """How alike two digits' activations are per layer (cosine similarity of each map's mean activation, so
+    1 means the same maps fire as strongly), and whether they part with depth, as the numbers show."""
+    values = ", ".join(f"conv{k} {v:.2f}" for k, v in similarity.items())
+    steps = np.diff(list(similarity.values()))
+    if len(similarity) > 1 and (steps < 0).all():
+        shape = (
+            "falls with every layer: early layers respond to strokes both digits have, deeper ones to parts "
+            f"that only one of them has, which is what lets the network tell {a} from {b}"
+        )
+    elif len(similarity) > 1 and (steps > 0).all():
+        shape = (
+            "rises with every layer: the deeper maps respond to what the two digits share more than to how they differ"
+        )
+    else:
+        shape = "does not change steadily with depth"
+    return (
+        f"Digit {a} against digit {b}: the similarity of which maps fire, and how strongly (cosine of the per-map "
+        f"mean activations), {shape} ({values})."
+    )
 
 
 def sparsity_sentence(zero_share: dict[int, float]) -> str:
@@ -275,7 +309,7 @@ def _record_dreams(ctx: TaskContext, model: torch.nn.Module, runs: dict[str, Dre
     logit_rows = [r for r in rows if "logit" in r["dream"]]
     hits = sum(r["predicted"] == int(r["dream"].split()[0]) for r in logit_rows)
     noise_rows = [r for r in logit_rows if "noise" in r["dream"]]
-    ctx.say(
+    ctx.answer(
         f"{hits} of {len(logit_rows)} class-logit dreams end classified as their target digit; those started from "
         f"noise reach a mean probability of {np.mean([r['p_predicted'] for r in noise_rows]):.2f} for their "
         "prediction although they are not digits to a human eye: the network's evidence for a class is a few "
