@@ -5,22 +5,17 @@ import pytest
 import torch
 
 from dlcourse.suites.bath_a2.cnn import CnnSettings
-from dlcourse.suites.bath_a2.depth import (
-    CnnDepthSettings,
-    MlpDepthSettings,
+from dlcourse.suites.bath_a2.depth import CnnDepthSettings, MlpDepthSettings
+from dlcourse.suites.bath_a2.mlp import MlpSettings
+from dlcourse.suites.bath_a2.observations import (
     cnn_against_mlp,
+    contrast_sentence,
     depth_trend,
     fitting_sentence,
-)
-from dlcourse.suites.bath_a2.mlp import MlpSettings
-from dlcourse.suites.bath_a2.visualise import (
-    contrast_sentence,
-    cosine,
-    roughness,
     smoothness,
     sparsity_sentence,
-    two_signed_filters,
 )
+from dlcourse.suites.bath_a2.visualise import cosine, roughness, two_signed_filters
 from dlcourse.suites.fit3181_a1.letters_ffn import cross_entropy_trend
 from dlcourse.suites.leiden_a1.clocks_compare import _classes_answer, _periodic_answer
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import torch
 
 from dlcourse.analysis.timing import inference_seconds
@@ -18,6 +17,7 @@ from dlcourse.models import cnn, mlp
 from dlcourse.plots.curves import accuracy_vs_parameters, learning_curves
 from dlcourse.runs import load_checkpoint, load_json
 from dlcourse.settings import setting
+from dlcourse.suites.bath_a2.observations import cnn_against_mlp, depth_observations, depth_trend, fitting_sentence
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import ConstantRateBrief, DataSize
 from dlcourse.suites.recipe import train_and_score
@@ -97,80 +97,6 @@ def _study(ctx: TaskContext, builds: list[tuple[str, Any, dict]], train, test, f
     return rows
 
 
-def _depth_observations(rows: list[dict], family: str) -> list[str]:
-    best = max(rows, key=lambda r: r["test_acc"])
-    smallest = min(rows, key=lambda r: r["parameters"])
-    accs = [r["test_acc"] for r in rows]
-    spread = 100 * (max(accs) - min(accs))
-    rho = _rank_correlation([r["parameters"] for r in rows], accs)
-    ratio = max(r["parameters"] for r in rows) / smallest["parameters"]
-    trend = "rises" if rho > 0.3 else "falls" if rho < -0.3 else "shows no steady trend"
-    return [
-        f"Best {family}: {best['model']} at {best['test_acc']:.2%} with {best['parameters']:,} parameters; the "
-        f"smallest, {smallest['model']} ({smallest['parameters']:,}), reaches {smallest['test_acc']:.2%}.",
-        f"Across the {len(rows)} {family}s, whose parameter counts differ by {ratio:.1f}x, test accuracy spans "
-        f"{spread:.2f} points and {trend} with parameter count (rank correlation {rho:+.2f}).",
-    ]
-
-
-def depth_trend(series: list[dict], width: str) -> str:
-    """Test accuracy against depth for models of one width, in words that follow the numbers: a steady rise
-    or fall only when every step goes that way."""
-    series = sorted(series, key=lambda r: r["hidden_layers"])
-    accs = [r["test_acc"] for r in series]
-    steps = np.diff(accs)
-    if len(series) < 2:
-        return f"Only one depth at {width}: no trend with depth to read."
-    if (steps > 0).all():
-        shape = "rises with every added layer"
-    elif (steps < 0).all():
-        shape = "falls with every added layer"
-    else:
-        top = series[int(np.argmax(accs))]["hidden_layers"]
-        shape = f"does not change steadily with depth: it is highest at {top} hidden layers"
-    values = ", ".join(f"{r['hidden_layers']} layers {r['test_acc']:.2%}" for r in series)
-    return (
-        f"At fixed width ({width}) test accuracy {shape} ({values}; {100 * (max(accs) - min(accs)):.2f} points "
-        "from lowest to highest, one seed per model)."
-    )
-
-
-FITS = 0.99  # a model that reaches this training accuracy fits its training images; below it, it underfits
-
-
-def fitting_sentence(series: list[dict], width: str) -> str:
-    """The FAQ's question, whether deeper models over- or under-fit, answered from each depth's training and test
-    accuracy: the gap between them is the over-fitting, a low training accuracy the under-fitting."""
-    series = sorted(series, key=lambda r: r["hidden_layers"])
-    gaps = [100 * (r["train_acc"] - r["test_acc"]) for r in series]
-    steps = np.diff(gaps)
-    if len(series) > 1 and (steps > 0).all():
-        trend = "widens with every added layer, so the deeper networks over-fit more"
-    elif len(series) > 1 and (steps < 0).all():
-        trend = "narrows with every added layer, so depth does not make these networks over-fit"
-    else:
-        trend = "does not change steadily with depth"
-    under = [f"{r['hidden_layers']} layers ({r['train_acc']:.2%})" for r in series if r["train_acc"] < FITS]
-    under_text = (
-        f"under {FITS:.0%} of their own training images are fitted at {', '.join(under)}: those depths under-fit"
-        if under
-        else f"every depth fits at least {FITS:.0%} of its training images, so none under-fits"
-    )
-    values = ", ".join(f"{r['hidden_layers']} layers {r['train_acc']:.2%} / {r['test_acc']:.2%}" for r in series)
-    return (
-        f"Over- and under-fitting with depth ({width}; train / test accuracy: {values}): the gap between the two "
-        f"{trend} ({gaps[0]:.2f} points at the shallowest, {gaps[-1]:.2f} at the deepest); {under_text}."
-    )
-
-
-def _rank_correlation(a: list[float], b: list[float]) -> float:
-    """Spearman's rank correlation (ties are not expected in these small tables)."""
-    ra, rb = np.argsort(np.argsort(a)).astype(float), np.argsort(np.argsort(b)).astype(float)
-    if ra.std() == 0 or rb.std() == 0:
-        return 0.0
-    return float(np.corrcoef(ra, rb)[0, 1])
-
-
 @task(
     "bath-a2/3.2",
     "Deeper MLPs: accuracy vs depth vs parameters",
@@ -195,7 +121,7 @@ def task_3_2(ctx: TaskContext) -> None:
         "parameters and the training time close to the 3.1 network's)."
     )
     rows = _study(ctx, builds, train, test, "MLP")
-    for text in _depth_observations(rows, "MLP"):
+    for text in depth_observations(rows, "MLP"):
         ctx.answer(text)
     ctx.answer(depth_trend(rows[1:], f"{s.width} neurons per hidden layer"))
     ctx.answer(fitting_sentence(rows[1:], f"{s.width} neurons per hidden layer"))
@@ -224,7 +150,7 @@ def task_4_2(ctx: TaskContext) -> None:
         "[48, 96, 192], a shallower [32, 64] and a deeper [32, 64, 128, 256]. Hidden layers = conv layers."
     )
     cnn_rows = _study(ctx, builds, train, test, "CNN")
-    for text in _depth_observations(cnn_rows, "CNN"):
+    for text in depth_observations(cnn_rows, "CNN"):
         ctx.answer(text)
     deepest = max(CNN_VARIANTS, key=lambda v: len(v[0]))[0]
     series = [r for r, (filters, _) in zip(cnn_rows, CNN_VARIANTS, strict=True) if deepest[: len(filters)] == filters]
@@ -280,21 +206,3 @@ def _compare_with_mlps(ctx: TaskContext, cnn_rows: list[dict], test) -> None:
         f"{best_mlp['test_inference_s']:.3f} s to classify the test set: fewer parameters is not fewer "
         "operations, since every kernel is applied at every position."
     )
-
-
-def cnn_against_mlp(cnn: dict[str, Any], mlp: dict[str, Any]) -> str:
-    """Which family's best model wins on test accuracy, and with how many parameters, from their records."""
-    said = (
-        f"The best CNN ({cnn['model']}, {cnn['test_acc']:.2%}, {cnn['parameters']:,} parameters) and the best MLP "
-        f"({mlp['model']}, {mlp['test_acc']:.2%}, {mlp['parameters']:,} parameters)"
-    )
-    ratio = mlp["parameters"] / cnn["parameters"]
-    size = f"{ratio:.1f}x fewer parameters" if ratio >= 1 else f"{1 / ratio:.1f}x more parameters"
-    if cnn["test_acc"] > mlp["test_acc"]:
-        why = (
-            ": convolutions share weights across positions and see neighbouring pixels together." if ratio >= 1 else "."
-        )
-        return f"{said}: the CNN is more accurate with {size}{why}"
-    if cnn["test_acc"] < mlp["test_acc"]:
-        return f"{said}: the MLP is more accurate, though the CNN has {size}."
-    return f"{said}: equally accurate; the CNN has {size}."

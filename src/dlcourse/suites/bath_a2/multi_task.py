@@ -8,6 +8,7 @@ from typing import Any
 from dlcourse.plots.curves import learning_curves
 from dlcourse.plots.multitask import accuracy_vs_task_weight
 from dlcourse.runs import load_json
+from dlcourse.suites.bath_a2.observations import pros_and_cons, sharing_note
 from dlcourse.suites.bath_a2.task6 import (
     CLASSES,
     QUICK,
@@ -169,51 +170,6 @@ def _compare_with_single_task(ctx: TaskContext, rows, single, n_test: int) -> No
     ctx.answer(pros_and_cons(mtl["parameters"] / both_params, mtl["train_seconds"] / both_seconds, spread, item_noise))
 
 
-def pros_and_cons(size: float, time: float, lambda_spread: float, noise: float) -> str:
-    """6.2's "pros and cons of MTL", from this run: the multi-task network's size and training time as shares of
-    the two single-task networks', and how far the item accuracy moves over 0 < λ < 1 (in points) against the
-    test set's noise."""
-    pros, cons = [], []
-    (pros if size < 1 else cons).append(f"{size:.0%} of the two networks' parameters")
-    (pros if time < 1 else cons).append(f"{time:.0%} of their training time")
-    if lambda_spread > noise:
-        cons.append(f"λ is one more setting to tune (item accuracy moves {lambda_spread:.2f} points over 0 < λ < 1)")
-    else:
-        pros.append(f"any λ in 0 < λ < 1 will do (item accuracy moves {lambda_spread:.2f} points, within the noise)")
-    # The last sentence is fixed text: what any use of multi-task learning must weigh, not a measurement.
-    return (
-        f"Pros and cons, as measured here: for multi-task learning, {'; '.join(pros) or 'nothing'}; against it, "
-        f"{'; '.join(cons) or 'nothing'}. In general it pays only when the tasks share features (here each "
-        "group is a set of items, so they do); the losses must be weighed against each other, and a task that "
-        "needs other features can pull the shared layers away from the other (negative transfer), which only a "
-        "comparison with single-task networks, as above, shows."
-    )
-
-
 def difference_noise(acc_a: float, acc_b: float, n: int) -> float:
     """Two standard errors, in points, of the difference between two accuracies each measured on n images."""
     return 200 * math.sqrt((acc_a * (1 - acc_a) + acc_b * (1 - acc_b)) / n)
-
-
-def sharing_note(d_item: float, d_group: float, noise_item: float, noise_group: float) -> str:
-    """What the λ = 0.5 differences say about sharing, in points against the single-task networks; a
-    difference within its noise (two standard errors) is said to show nothing."""
-    if abs(d_item) <= noise_item and abs(d_group) <= noise_group:
-        return (
-            "Both differences are within the test set's sampling noise, so this run does not show that sharing "
-            "helps or hurts either task; only more seeds or more test images could. One network does the work "
-            "of two at no measurable cost in accuracy."
-        )
-    parts = []
-    if d_group > noise_group:
-        parts.append(
-            "The group head gains from sharing, beyond the noise: the item loss asks the shared layers to tell "
-            "apart items such as shirts and T-shirts, whose groups differ but whose pictures look alike."
-        )
-    if d_item < -noise_item:
-        parts.append("The item head pays for sharing its layers with the coarser task, beyond the noise.")
-    if min(d_item, d_group) > -1:
-        parts.append("One network does the work of two at no real cost in accuracy.")
-    else:
-        parts.append(f"One network does the work of two at a cost of up to {-min(d_item, d_group):.1f} points.")
-    return " ".join(parts)

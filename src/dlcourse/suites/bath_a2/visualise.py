@@ -18,6 +18,7 @@ from dlcourse.plots.images import image_grid, mosaic
 from dlcourse.plots.print_size import FIGURE_WIDTH_IN
 from dlcourse.runs import load_checkpoint
 from dlcourse.settings import setting
+from dlcourse.suites.bath_a2.observations import contrast_sentence, smoothness, sparsity_sentence
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import SizedTestSet
 from dlcourse.suites.registry import task
@@ -136,20 +137,6 @@ def _filters(ctx: TaskContext, model: torch.nn.Module) -> None:
     )
 
 
-SMOOTHER = 0.9  # a trained layer counts as smoother when its roughness is below this share of a random one's
-
-
-def smoothness(trained: float, untrained: float) -> str:
-    """Whether training made the layer-1 kernels smoother than random ones, from their roughness."""
-    measured = (
-        f"neighbouring weights of a trained kernel differ by {trained:.2f} of its mean magnitude, of a random "
-        f"one by {untrained:.2f}"
-    )
-    if trained < SMOOTHER * untrained:
-        return f"What tells them apart is smoothness: {measured}."
-    return f"Smoothness does not tell them apart either: {measured}."
-
-
 def roughness(weight: torch.Tensor) -> float:
     """Mean absolute difference between horizontally and vertically neighbouring kernel weights, over the mean
     absolute weight: about 1.33 for independent uniform weights (PyTorch's default initialisation), lower for
@@ -211,45 +198,6 @@ def cosine(u: np.ndarray, v: np.ndarray) -> float:
     """Cosine similarity of two non-negative vectors; 1.0 when both are all zero (nothing fires in either)."""
     norms = float(np.linalg.norm(u) * np.linalg.norm(v))
     return float(u @ v) / norms if norms > 0 else 1.0
-
-
-def contrast_sentence(a: int, b: int, similarity: dict[int, float]) -> str:
-    """How alike two digits' activations are per layer (cosine similarity of each map's mean activation, so
-    1 means the same maps fire as strongly), and whether they part with depth, as the numbers show."""
-    values = ", ".join(f"conv{k} {v:.2f}" for k, v in similarity.items())
-    steps = np.diff(list(similarity.values()))
-    if len(similarity) > 1 and (steps < 0).all():
-        shape = (
-            "falls with every layer: early layers respond to strokes both digits have, deeper ones to parts "
-            f"that only one of them has, which is what lets the network tell {a} from {b}"
-        )
-    elif len(similarity) > 1 and (steps > 0).all():
-        shape = (
-            "rises with every layer: the deeper maps respond to what the two digits share more than to how they differ"
-        )
-    else:
-        shape = "does not change steadily with depth"
-    return (
-        f"Digit {a} against digit {b}: the similarity of which maps fire, and how strongly (cosine of the per-map "
-        f"mean activations), {shape} ({values})."
-    )
-
-
-def sparsity_sentence(zero_share: dict[int, float]) -> str:
-    """The share of switched-off activations per layer, and what it does with depth, as the numbers show."""
-    values = ", ".join(f"conv{k} {v:.0%}" for k, v in zero_share.items())
-    shares = list(zero_share.values())
-    steps = np.diff(shares)
-    if len(shares) > 1 and (steps > 0).all():
-        shape = "rises with every layer: activations sparsify with depth"
-    elif len(shares) > 1 and (steps < 0).all():
-        shape = "falls with every layer: deeper maps are denser"
-    else:
-        shape = "does not change steadily with depth"
-    return (
-        f"The share of activations that ReLU switches off {shape} ({values}, mean over the digits shown). Early "
-        "maps still look like the digit; later ones are coarser and keep only where specific features fire."
-    )
 
 
 def _dreams(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Tensor], s: VisualiseSettings) -> None:
