@@ -198,12 +198,23 @@ def notebook(
     suite: Annotated[str, typer.Argument(help="The suite, e.g. bath-a2.")],
     runs_dir: RunsDir = Path("runs"),
     group: Annotated[str, typer.Option(help="Group number in bath-a2's Assignment2_Group_<group>.ipynb.")] = "N",
+    profile: Annotated[
+        str | None, typer.Option(help="quick or brief [default: that of the recorded runs, else quick].")
+    ] = None,
+    data_dir: DataDir = None,
+    train_missing: Annotated[
+        bool, typer.Option("--train-missing", help="Train the tasks that have no finished run of these settings.")
+    ] = False,
 ):
     """Write the suite's notebooks (as its brief names them), executed, with .py and .html exports, and the
-    code folder the brief asks for (bath-a2)."""
+    code folder the brief asks for (bath-a2). Each task's cells are its own code; executing them reuses the
+    recorded run of the same settings, and trains a task that has none only with --train-missing."""
     from dlcourse.suites.notebook.build import build_notebooks
 
-    for path in build_notebooks(suite, runs_dir, group=group):
+    built = build_notebooks(
+        suite, runs_dir, group=group, profile=profile, data_dir=data_dir, train_missing=train_missing
+    )
+    for path in built:
         out.print(f"wrote {path}" + (" (and its .py and .html)" if path.suffix == ".ipynb" else ", the code folder"))
 
 

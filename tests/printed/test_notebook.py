@@ -1,5 +1,6 @@
 """The notebooks `dlcourse notebook` writes: named as the briefs ask, executed top to bottom, exported."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,12 +9,14 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 import dlcourse
 from dlcourse.cli import main
 from dlcourse.suites import TASKS, select
 from dlcourse.suites.notebook.build import build_notebooks
 from dlcourse.suites.notebook.questions import QUESTIONS, notebook_name, question
+from dlcourse.suites.runner import run_task
 from tests.printed.conftest import TASK_IDS
 
 
@@ -23,28 +26,95 @@ def kernel_imports_this_dlcourse(monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(Path(dlcourse.__file__).resolve().parents[1]))
 
 
-def test_executed_notebook_shows_every_recorded_task(recorded, kernel_imports_this_dlcourse):
-    path, code = build_notebooks("bath-a2", recorded, group="7")
-    assert path == recorded / "bath-a2" / "Assignment2_Group_7.ipynb"
-    assert code == recorded / "bath-a2" / "Assignment2_Group_7.code"
-    nb = nbformat.read(path, as_version=4)
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    assert all(cell.execution_count for cell in code)  # every cell ran, in order
-    outputs = [output for cell in code for output in cell.outputs]
-    assert not [output for output in outputs if output.output_type == "error"]
-    assert sum("image/png" in output.get("data", {}) for output in outputs) == len(TASK_IDS)
-    printed = "".join(output.get("text", "") for output in outputs)
-    for task_id in TASK_IDS:
-        assert f"Recorded by: dlcourse run {task_id} --profile quick" in printed
-    assert "No finished run of bath-a2/6.2" in printed  # unrecorded tasks say how to record them
-    headings = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
-    assert any("> Discuss how the number of layers/parameters affects" in h for h in headings)  # the brief's 3.2
+CHEAP = {  # one task per suite that trains or computes its numbers in seconds in the quick profile
+    "bath-a2": "bath-a2/3.1",
+    "leiden-a1": "leiden-a1/2",
+    "fit3181-a1": "fit3181-a1/1.3",
+    "tbmi26": "tbmi26/q2",
+}
 
+
+def cells(path: Path) -> list:
+    return [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+def printed(path: Path) -> str:
+    return "".join(output.get("text", "") for cell in cells(path) for output in cell.outputs)
+
+
+def results(folder: Path) -> dict:
+    """A run's recorded numbers, less its timings (which differ between any two runs)."""
+    metrics = json.loads((folder / "metrics.json").read_text())
+    return {name: value for name, value in metrics.items() if "second" not in name}
+
+
+@pytest.mark.parametrize("suite", sorted(CHEAP))
+def test_a_notebook_from_an_empty_folder_trains_and_gives_the_cli_numbers(
+    suite, tmp_path, kernel_imports_this_dlcourse
+):
+    task = TASKS.get(CHEAP[suite])
+    notebooks = tmp_path / "notebook"
+    (path,) = [
+        p for p in build_notebooks(suite, notebooks, only=(task.id,), train_missing=True) if p.suffix == ".ipynb"
+    ]
+    code = cells(path)
+    assert all(cell.execution_count for cell in code)  # every cell ran, in order, on a fresh kernel
+    assert not [output for cell in code for output in cell.outputs if output.output_type == "error"]
+    # The code cells are the task's own function, then the call that runs it; nothing replays a record.
+    assert f"def {task.fn.__name__}(ctx: TaskContext) -> None:" in code[-2].source
+    assert code[-1].source == f"session.run({task.id!r}, {task.fn.__name__})"
+    assert f"Ran {task.id} in" in printed(path)
+    figures = [
+        e
+        for e in json.loads((notebooks / task.suite / task.name / "manifest.json").read_text())
+        if e["kind"] == "figure"
+    ]
+    shown = sum("image/png" in output.get("data", {}) for output in code[-1].outputs)
+    assert shown == len(figures)
+    # The same numbers, bit for bit, as `dlcourse run` at the same seed.
+    cli = run_task(task, profile="quick", runs_root=tmp_path / "cli", quiet=True)
+    assert results(notebooks / task.suite / task.name) == results(cli)
+    for written in (path, path.with_suffix(".py"), path.with_suffix(".html")):  # no path of this machine
+        text = written.read_text()
+        assert str(tmp_path) not in text and str(Path(dlcourse.__file__).parents[1]) not in text
+
+
+def test_a_notebook_beside_finished_runs_trains_nothing(tmp_path, kernel_imports_this_dlcourse):
+    task = TASKS.get(CHEAP["bath-a2"])
+    finished = run_task(task, profile="quick", runs_root=tmp_path, quiet=True)
+    recorded = (finished / "provenance.json").read_text()
+    (path, code) = build_notebooks("bath-a2", tmp_path, only=(task.id, "bath-a2/3.2"), group="7")
+    assert path == tmp_path / "bath-a2" / "Assignment2_Group_7.ipynb"
+    assert code == tmp_path / "bath-a2" / "Assignment2_Group_7.code"
+    said = printed(path)
+    assert "Reused the finished run in ../bath-a2/3.1 (same settings, seed and device): nothing trained." in said
+    assert (finished / "provenance.json").read_text() == recorded  # not trained again
+    # Without --train-missing, a task with no finished run says how to train it, and trains nothing.
+    assert "No finished quick run of bath-a2/3.2 in ../bath-a2/3.2: set TRAIN_MISSING = True" in said
+    assert not (tmp_path / "bath-a2" / "3.2").exists()
+    (ran,) = [cell for cell in cells(path) if cell.source == "session.run('bath-a2/3.1', task_3_1)"]
+    assert any("image/png" in output.get("data", {}) for output in ran.outputs)  # the reused run's figures
+    first = nbformat.read(path, as_version=4).cells[0].source
+    assert "dlcourse's reference solution" in first and f"dlcourse {dlcourse.__version__}" in first
+    headings = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"]
+    assert any("> Discuss how the number of layers/parameters affects" in h for h in headings)  # the brief's 3.2
     script = path.with_suffix(".py").read_text()
-    assert "show('bath-a2/3.1', RUNS)" in script
-    assert len(jupytext.reads(script, fmt="py:percent").cells) == len(nb.cells)
-    html = path.with_suffix(".html").read_text()
-    assert html.count("data:image/png;base64,") >= len(TASK_IDS)
+    assert "def task_3_1(ctx: TaskContext) -> None:" in script and "session.run('bath-a2/3.1', task_3_1)" in script
+    assert len(jupytext.reads(script, fmt="py:percent").cells) == len(nbformat.read(path, as_version=4).cells)
+
+
+def test_a_dlcourse_error_in_a_notebook_is_one_line(tmp_path, kernel_imports_this_dlcourse):
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("from dlcourse.suites.notebook.session import start"),
+            nbformat.v4.new_code_cell('start("fast")'),
+        ]
+    )
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    outputs = nb.cells[1].outputs
+    text = "".join(output.get("text", "") for output in outputs)
+    assert text == "error: PROFILE is 'fast', which is not a profile; use one of brief, quick, best\n"
+    assert not [output for output in outputs if output.output_type == "error"]  # no traceback
 
 
 def test_fit3181_has_one_notebook_per_part():
@@ -65,6 +135,14 @@ def test_notebook_of_a_task_is_one_error_line(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         "error: 'dlcourse notebook' takes a suite name such as 'bath-a2', not a task"
     )
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_notebook_of_an_unknown_profile_is_one_error_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["notebook", "bath-a2", "--runs-dir", str(tmp_path), "--profile", "fast"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.strip() == "error: unknown profile 'fast'; known: brief, quick, best"
     assert not list(tmp_path.iterdir())  # nothing written
 
 

@@ -101,8 +101,7 @@ def run_task(
     if precision not in PRECISIONS:
         raise UnknownName(f"unknown precision {precision!r}; known: {', '.join(PRECISIONS)}")
     threads = set_threads(threads) if torch_device.type == "cpu" else None
-    fingerprint = {"settings": settings.as_dict(), "profile": used, "seed": seed}
-    fingerprint |= {"device": torch_device.type, "precision": precision}
+    fingerprint = _fingerprint(settings, used, seed, torch_device, precision)
     if resume and (finished := _finished_run(Path(runs_root) / task.suite / task.name, fingerprint)):
         if not quiet:
             console.print(f"[dim]{task.id}:[/] finished earlier with these settings; kept {finished}")
@@ -141,6 +140,32 @@ def run_task(
         raise
 
 
+def finished_run(
+    task: Task,
+    *,
+    profile: str = "brief",
+    seed: int = 0,
+    device: str = "auto",
+    precision: str = "auto",
+    runs_root: str | Path = "runs",
+) -> Path | None:
+    """The task's run folder when a run with these options finished there (what `resume` would keep)."""
+    settings, used = settings_for(task, profile, {})
+    fingerprint = _fingerprint(settings, used, seed, resolve_device(device), precision)
+    return _finished_run(Path(runs_root) / task.suite / task.name, fingerprint)
+
+
+def _fingerprint(settings: Any, profile: str, seed: int, device: torch.device, precision: str) -> dict[str, Any]:
+    """What makes two runs of a task the same run: the settings, profile, seed, device type and precision."""
+    return {
+        "settings": settings.as_dict(),
+        "profile": profile,
+        "seed": seed,
+        "device": device.type,
+        "precision": precision,
+    }
+
+
 def _finished_run(folder: Path, fingerprint: dict[str, Any]) -> Path | None:
     """The task's committed run folder when it finished with this configuration (what --resume skips)."""
     try:
@@ -166,7 +191,7 @@ def _provenance(task: Task, settings: Any, used: str, asked: str, seed: int, dev
         "profile_requested": asked,
         "settings": settings.as_dict(),
         "seed": seed,
-        "git_revision": _git_revision(),
+        "git_revision": git_revision(),
         "device": describe_device(device),
         "versions": {
             "dlcourse": dlcourse.__version__,
@@ -183,7 +208,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _git_revision() -> str | None:
+def git_revision() -> str | None:
     """The revision of the source tree dlcourse runs from, with '+dirty' for uncommitted changes."""
     src = Path(dlcourse.__file__).resolve().parent
     try:

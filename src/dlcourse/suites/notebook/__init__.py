@@ -1,5 +1,7 @@
-"""Jupyter notebooks of a suite's recorded runs, named and split as the briefs ask, with .py and .html exports."""
+"""Jupyter notebooks of a suite, named and split as the briefs ask, whose code cells are the tasks' own code,
+with .py and .html exports."""
 
-from dlcourse.suites.notebook.show import show
+import warnings
 
-__all__ = ["show"]
+# tqdm (imported by a dependency) warns at import in a kernel without ipywidgets; dlcourse draws no widgets.
+warnings.filterwarnings("ignore", message="IProgress not found")
