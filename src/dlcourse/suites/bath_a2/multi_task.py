@@ -167,7 +167,8 @@ def _compare_with_single_task(ctx: TaskContext, rows, single, n_test: int) -> No
     inner = [r["item_test_acc"] for r in rows if 0 < r["lambda"] < 1]
     spread = 100 * (max(inner) - min(inner)) if len(inner) > 1 else 0.0
     item_noise = difference_noise(single["item"]["test_acc"], single["item"]["test_acc"], n_test)
-    ctx.answer(pros_and_cons(mtl["parameters"] / both_params, mtl["train_seconds"] / both_seconds, spread, item_noise))
+    time_share = mtl["train_seconds"] / both_seconds if both_seconds > 0 else None  # none timed in a dry run
+    ctx.answer(pros_and_cons(mtl["parameters"] / both_params, time_share, spread, item_noise))
 
 
 def difference_noise(acc_a: float, acc_b: float, n: int) -> float:

@@ -156,13 +156,14 @@ def cnn_against_mlp(cnn: dict[str, Any], mlp: dict[str, Any]) -> str:
     return f"{said}: equally accurate; the CNN has {size}."
 
 
-def pros_and_cons(size: float, time: float, lambda_spread: float, noise: float) -> str:
+def pros_and_cons(size: float, time: float | None, lambda_spread: float, noise: float) -> str:
     """6.2's "pros and cons of MTL", from this run: the multi-task network's size and training time as shares of
     the two single-task networks', and how far the item accuracy moves over 0 < λ < 1 (in points) against the
-    test set's noise."""
+    test set's noise; `time` is None where the runs were not timed."""
     pros, cons = [], []
     (pros if size < 1 else cons).append(f"{size:.0%} of the two networks' parameters")
-    (pros if time < 1 else cons).append(f"{time:.0%} of their training time")
+    if time is not None:
+        (pros if time < 1 else cons).append(f"{time:.0%} of their training time")
     if lambda_spread > noise:
         cons.append(f"λ is one more setting to tune (item accuracy moves {lambda_spread:.2f} points over 0 < λ < 1)")
     else:
