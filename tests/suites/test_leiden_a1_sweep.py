@@ -7,7 +7,7 @@ import pytest
 
 from dlcourse.errors import InvalidSetting
 from dlcourse.suites import select
-from dlcourse.suites.leiden_a1.sweep_task import SweepSettings, cnn_space, mlp_space
+from dlcourse.suites.leiden_a1.sweep_settings import SweepSettings, cnn_space, mlp_space
 from dlcourse.suites.runner import run_task
 from dlcourse.sweep import read_results
 from tests.fixtures import offline_runs
@@ -80,13 +80,13 @@ def test_the_brief_spaces_hold_the_books_networks():
 
 
 def test_cnn_trials_run_in_bf16_only_where_the_machine_has_it(monkeypatch):
-    import dlcourse.suites.leiden_a1.sweep_task as sweep_task
+    import dlcourse.suites.leiden_a1.sweep_settings as sweep_settings
 
     auto = SweepSettings()
-    monkeypatch.setattr(sweep_task, "cpu_supports_bf16", lambda: False)
+    monkeypatch.setattr(sweep_settings, "cpu_supports_bf16", lambda: False)
     assert {t.config["precision"] for t in cnn_space(auto).trials()} == {"fp32"}
     assert {t.config["precision"] for t in cnn_space(auto, device="cuda").trials()} == {"bf16"}
-    monkeypatch.setattr(sweep_task, "cpu_supports_bf16", lambda: True)
+    monkeypatch.setattr(sweep_settings, "cpu_supports_bf16", lambda: True)
     assert {t.config["precision"] for t in cnn_space(auto).trials()} == {"bf16"}
     assert {t.config["precision"] for t in cnn_space(SweepSettings(precision="fp32")).trials()} == {"fp32"}
     # The MLP's step is too small for bf16 to matter, and fp32 gives the same numbers on every machine.
