@@ -13,7 +13,12 @@ def mean_std(values: Sequence[float], digits: int = 2) -> str:
     """ "72.31 ± 0.40" over several values; the value alone when there is one."""
     if len(values) == 1:
         return f"{values[0]:.{digits}f}"
-    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f} ± {std(values):.{digits}f}"
+
+
+def std(values: Sequence[float]) -> float:
+    """The sample standard deviation over several runs; 0 for a single run."""
+    return statistics.stdev(values) if len(values) > 1 else 0.0
 
 
 def paired_noise(differences: Sequence[float] | np.ndarray) -> float:

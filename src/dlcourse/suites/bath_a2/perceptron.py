@@ -17,6 +17,7 @@ from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import DataSize
 from dlcourse.suites.registry import task
+from dlcourse.suites.spread import mean_std
 
 FIVE_PAIRS = ((0, 1), (2, 3), (4, 5), (6, 7), (8, 9))  # the FAQ's pairs for the brief's table
 
@@ -147,14 +148,13 @@ def _report_five(
             repeats[pair].append(train_pair(ds, pair, s, ctx.seed + k).test_acc)
     rows = []
     for pair in FIVE_PAIRS:
-        r, accs = results[pair], 100 * np.array(repeats[pair])
-        spread = accs.std(ddof=1) if len(accs) > 1 else 0.0
+        r, accs = results[pair], [100 * acc for acc in repeats[pair]]
         rows.append(
             {
                 "pair": _name(pair),
                 "train acc (%)": round(100 * r.train_acc, 2),
                 "test acc (%)": round(100 * r.test_acc, 2),
-                f"test acc over {s.seeds} seeds (%)": f"{accs.mean():.2f} ± {spread:.2f}",
+                f"test acc over {s.seeds} seeds (%)": mean_std(accs),
                 "iterations": len(r.errors),
                 "final error (%)": round(100 * r.errors[-1], 3),
                 "seconds": round(r.seconds, 2),

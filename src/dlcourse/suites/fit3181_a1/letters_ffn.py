@@ -19,7 +19,7 @@ from dlcourse.suites.fit3181_a1.letters import LettersSplit, Prepared, prepare, 
 from dlcourse.suites.mixins import Training
 from dlcourse.suites.recipe import record, train_and_score
 from dlcourse.suites.registry import task
-from dlcourse.suites.spread import mean_std
+from dlcourse.suites.spread import mean_std, std
 from dlcourse.train import evaluate
 from dlcourse.train.losses import label_smoothing_loss
 
@@ -143,7 +143,7 @@ def smoothing(ctx: TaskContext, data: Prepared, best: dict[str, Any]) -> None:
             test.append(100 * acc)
             test_ce.append(loss)
         means[alpha] = statistics.mean(test)
-        stds[alpha] = statistics.stdev(test) if len(test) > 1 else 0.0
+        stds[alpha] = std(test)
         ces[alpha] = statistics.mean(test_ce)
         rows.append({"α": alpha, "label smoothing": "no" if alpha == 0 else "yes", "val acc (%)": mean_std(val),
                      "test acc (%)": mean_std(test), "test cross-entropy": mean_std(test_ce, 4)})  # fmt: skip

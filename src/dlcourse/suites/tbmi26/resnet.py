@@ -25,6 +25,7 @@ from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import Scheduled
 from dlcourse.suites.registry import task
+from dlcourse.suites.spread import std
 from dlcourse.suites.tbmi26.common import CifarData, CifarSplit, cifar10, summarise, train, train_and_evaluate
 from dlcourse.train import TrainConfig, evaluate, fit
 from dlcourse.train.augment import Augment, flip_and_crop, random_crop
@@ -231,7 +232,7 @@ def _report(ctx: TaskContext, s: ResidualSettings, data: CifarData, runs: list[d
     ctx.run.table("seeds", rows, title=f"One row per seed ({describe_device(ctx.device)}; {data.on})")
     accs = [r[key] for r in runs]
     seconds = [r["train_seconds"] for r in runs]
-    spread = statistics.stdev(accs) if len(accs) > 1 else 0.0
+    spread = std(accs)
     ctx.run.metric(
         "final_test_acc_mean",
         statistics.mean(accs),
