@@ -26,8 +26,10 @@ def a_task(name: str, shows=()) -> Task:
     return Task(f"demo/{name}", f"Task {name}", lambda ctx: None, PROFILES, (), (), None, tuple(shows))
 
 
-def record(root: Path, name: str, profile: str = "brief", roles: bool = True) -> None:
+def record(root: Path, name: str, profile: str = "brief", roles: bool = True, tables: dict | None = None) -> None:
     run = Run(root, "demo", name)
+    for table, rows in (tables or {}).items():
+        run.table(table, rows, f"the {table} table")
     run.metric("test_acc", 0.875, "test accuracy")
     if roles:
         run.note(f"Task {name}: the wider network wins by 2 points.", "answer")
@@ -135,3 +137,11 @@ def test_the_cli_refuses_mixed_profiles_with_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: the runs of bath-a2 mix profiles") and len(err.splitlines()) == 1
     assert not list((tmp_path / "bath-a2").glob("report*"))
+
+
+def test_a_table_of_many_columns_is_set_smaller_to_fit_the_printed_page(tmp_path):
+    record(tmp_path, "1", tables={"wide": [{f"column {i}": i for i in range(12)}], "narrow": [{"a": 1, "b": 2}]})
+    build_report("demo", "Demo", [a_task("1", shows=("wide", "narrow"))], tmp_path)
+    html = (tmp_path / "demo" / "report.html").read_text()
+    assert html.count("<table class='wide'>") == 1
+    assert "the wide table</b></p><table class='wide'>" in html and "the narrow table</b></p><table>" in html

@@ -137,7 +137,11 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-widt
 .run{color:#666;font-size:.85em}code{background:#f3f3f3;padding:.1em .3em}figure{margin:1em 0}
 figcaption{color:#555;font-size:.9em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table.facts td,table.summary td,table.summary th{text-align:left}table.summary td:last-child{white-space:nowrap}
-footer.provenance{color:#666;font-size:.8em;margin-top:2em}"""
+footer.provenance{color:#666;font-size:.8em;margin-top:2em}
+table.wide{font-size:.72em}table.wide td,table.wide th{padding:.15em .3em}"""
+
+
+WIDE_TABLE = 9  # columns beyond which a table is set smaller, so that it fits the printed page's width
 
 
 def _html_table(header: list[str] | None, rows: Sequence[Sequence[str]], cls: str = "") -> str:
@@ -152,7 +156,8 @@ def _html_block(section: Section, e: dict) -> str:
     if e["kind"] == "table":
         header = list(e["rows"][0]) if e["rows"] else []
         rows = [[format_text_cell(c) for c in r.values()] for r in _shown_rows(e)]
-        return f"<p><b>{esc(_table_title(e))}</b></p>" + _html_table([format_header(h) for h in header], rows)
+        wide = "wide" if len(header) > WIDE_TABLE else ""
+        return f"<p><b>{esc(_table_title(e))}</b></p>" + _html_table([format_header(h) for h in header], rows, wide)
     data = base64.b64encode((section.folder / f"{e['name']}.png").read_bytes()).decode("ascii")
     return (
         f"<figure><img alt='{esc(e['caption'])}' src='data:image/png;base64,{data}'>"
