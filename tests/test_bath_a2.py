@@ -113,8 +113,9 @@ def test_report_follows_the_brief(suite_runs):
     assert "| brief's target | met |" in top
     assert str(Path(dlcourse.__file__).parent) not in md  # no path of the machine it ran on
     # A sentence every task says (the bundled sample stands in) appears once, at the top.
-    sample_note = "The full mnist was not found, so the bundled real sample stood in."
+    sample_note = "The full mnist was not found, so its bundled real sample stood in (5,000 train / 1,000 test images)."
     assert md.count(sample_note) == 1 and md.index(sample_note) < positions[0]
+    assert "- A class-balanced subset of mnist: 2,000 train / 1,000 test images." in top  # names its dataset
     for task in tasks:  # every figure also comes as SVG, and the PNG is sharp at print size
         for entry in json.loads((suite_runs / task / "manifest.json").read_text()):
             if entry["kind"] == "figure":

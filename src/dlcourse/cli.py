@@ -125,6 +125,7 @@ def run(
     """Run one task or every task of a suite; results go to RUNS_DIR/<suite>/<task>/."""
     from dlcourse.data.fetch import search_dirs
     from dlcourse.suites import select
+    from dlcourse.suites.options import RunOptions
     from dlcourse.suites.runner import check_needs, check_overrides, run_task, settings_for
 
     if not 0 <= seed < 2**32:
@@ -145,14 +146,16 @@ def run(
     for task in tasks:  # a needed task that is not in the selection must have run already
         if not dry_run and not set(task.needs) <= selected:
             check_needs(task, runs_dir, task.settings(profile)[1])
-    options = dict(profile=profile, device=device, seed=seed, data_dir=data_dir, overrides=overrides, quiet=quiet)
-    options |= dict(precision=precision, threads=threads, resume=resume, dry_run=dry_run)
-    options["command"] = shlex.join(["dlcourse", *ctx.obj["argv"]])
+    options = RunOptions(
+        profile=profile, device=device, seed=seed, data_dir=data_dir, overrides=overrides, quiet=quiet,
+        command=shlex.join(["dlcourse", *ctx.obj["argv"]]), precision=precision, threads=threads, resume=resume,
+        dry_run=dry_run,
+    )  # fmt: skip
     with (
         tempfile.TemporaryDirectory(prefix="dlcourse-dry-run-") if dry_run else contextlib.nullcontext(runs_dir) as root
     ):
         for task in tasks:
-            folder = run_task(task, runs_root=root, **options)
+            folder = run_task(task, options, runs_root=root)
             out.print(f"{task.id}: " + ("ran" if dry_run else f"results in {folder}"))
     if dry_run:
         out.print(f"dry run: every model of {target} trained on one batch; nothing was kept")

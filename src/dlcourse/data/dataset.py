@@ -44,7 +44,7 @@ class Dataset:
         x_test, y_test = _balanced(self.x_test, self.y_test, n_test, rng)
         if len(x_train) == len(self.x_train) and len(x_test) == len(self.x_test):
             return self
-        note = f"a class-balanced subset: {len(x_train):,} train / {len(x_test):,} test images"
+        note = f"a class-balanced subset of {self.name}: {len(x_train):,} train / {len(x_test):,} test images"
         return replace(self, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test, notes=(*self.notes, note))
 
 

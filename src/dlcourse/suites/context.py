@@ -19,6 +19,7 @@ from dlcourse.data.dataset import Dataset
 from dlcourse.errors import DataNotFound
 from dlcourse.runs import Run, load_json
 from dlcourse.settings import Settings
+from dlcourse.suites.options import RunOptions
 from dlcourse.train import History, TrainConfig, fit
 from dlcourse.train.progress import ProgressBar, format_duration
 from dlcourse.train.tensorboard import TensorBoardLogger, tensorboard_available
@@ -28,15 +29,33 @@ from dlcourse.train.tensorboard import TensorBoardLogger, tensorboard_available
 class TaskContext:
     task_id: str
     settings: Any  # the task's Settings subclass
-    profile: str
+    profile: str  # the profile the settings come from (the asked one, or brief where the task lacks it)
     device: torch.device
-    seed: int
-    data_dir: Path | None
     run: Run
-    quiet: bool = False
-    precision: str = "auto"
+    options: RunOptions = field(default_factory=RunOptions)  # how the caller asked the task to run
     overridden: frozenset[str] = frozenset()  # settings given on the command line, which a task must not replace
-    dry_run: bool = False  # every model trains one epoch of one batch and is scored on one batch
+
+    @property
+    def seed(self) -> int:
+        return self.options.seed
+
+    @property
+    def data_dir(self) -> Path | None:
+        return Path(self.options.data_dir) if self.options.data_dir else None
+
+    @property
+    def quiet(self) -> bool:
+        return self.options.quiet
+
+    @property
+    def precision(self) -> str:
+        return self.options.precision
+
+    @property
+    def dry_run(self) -> bool:
+        """Every model trains one epoch of one batch and is scored on one batch."""
+        return self.options.dry_run
+
     _trained: int = field(default=0, init=False)
     _planned: int | None = field(default=None, init=False)
     _plan_start: int = field(default=0, init=False)  # models trained before the current plan
@@ -65,18 +84,24 @@ class TaskContext:
         other profiles need the full data and download it when they can.
         """
         s: Settings = self.settings
+        said: tuple[str, ...] = ()
         if self.profile == "quick":
             try:
                 ds = data.load(name, data_dir=self.data_dir, download=False, quiet=self.quiet)
             except DataNotFound:
                 ds = data.load_sample(name)
-                self.disclose(f"The full {name} was not found, so the bundled real sample stood in.")
+                said = ds.notes[:1]  # the sample's own note (its size), said in the sentence below
+                self.disclose(
+                    f"The full {name} was not found, so its bundled real sample stood in ({len(ds.y_train):,} "
+                    f"train / {len(ds.y_test):,} test images)."
+                )
         else:
             ds = data.load(name, data_dir=self.data_dir, quiet=self.quiet)
         ds = ds.balanced_subset(getattr(s, "train_size", None), getattr(s, "test_size", None), seed=self.seed)
         self.say(ds.describe(), "data")
-        for note in ds.notes:  # the data that stood in for the brief's (a fallback dataset, a lossy copy)
-            self.disclose(note[0].upper() + note[1:].rstrip(".") + ".")
+        for note in ds.notes:  # the data that stood in for the brief's (a fallback dataset, a lossy copy, a subset)
+            if note not in said:
+                self.disclose(note[0].upper() + note[1:].rstrip(".") + ".")
         return ds
 
     def earlier_run(self, task: str) -> Path | None:

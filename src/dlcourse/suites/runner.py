@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import platform
 import subprocess
@@ -27,6 +28,7 @@ from dlcourse.errors import DataNotFound, UnknownName
 from dlcourse.runs import Run, load_json
 from dlcourse.settings import departure_line
 from dlcourse.suites.context import TaskContext
+from dlcourse.suites.options import RunOptions
 from dlcourse.suites.registry import Task
 
 
@@ -71,62 +73,36 @@ def check_needs(task: Task, runs_root: str | Path, profile: str) -> None:
             )
 
 
-def run_task(
-    task: Task,
-    *,
-    profile: str = "brief",
-    device: str = "auto",
-    seed: int = 0,
-    data_dir: str | Path | None = None,
-    runs_root: str | Path = "runs",
-    overrides: dict[str, Any] | None = None,
-    quiet: bool = False,
-    command: str | None = None,
-    precision: str = "auto",
-    threads: int | None = None,
-    resume: bool = False,
-    dry_run: bool = False,
-) -> Path:
-    """Run one task and return its committed run folder.
-
-    `dry_run` trains every model of the task one epoch of one batch (a check that it runs end to end).
-
-    `resume` continues the newest interrupted run of this task with the same settings, seed, device and
-    precision (its finished models are not trained again); without one it starts afresh. An interrupted
-    run (Ctrl-C, a kill) leaves its staging folder for that; a run that fails with an error removes it.
-    """
-    settings, used = settings_for(task, profile, overrides or {})
-    check_needs(task, runs_root, used)
-    torch_device = resolve_device(device)
-    if precision not in PRECISIONS:
-        raise UnknownName(f"unknown precision {precision!r}; known: {', '.join(PRECISIONS)}")
-    threads = set_threads(threads) if torch_device.type == "cpu" else None
-    fingerprint = _fingerprint(settings, used, seed, torch_device, precision)
-    if resume and (finished := _finished_run(Path(runs_root) / task.suite / task.name, fingerprint)):
-        if not quiet:
+def run_task(task: Task, options: RunOptions | None = None, **changes: Any) -> Path:
+    """Run one task with `options` (changed by any of RunOptions' fields given by name) and return its
+    committed run folder. An interrupted run (Ctrl-C, a kill) leaves its staging folder for `resume`; a run
+    that fails with an error removes it."""
+    o = dataclasses.replace(options or RunOptions(), **changes)
+    settings, used = settings_for(task, o.profile, o.overrides)
+    check_needs(task, o.runs_root, used)
+    torch_device = resolve_device(o.device)
+    if o.precision not in PRECISIONS:
+        raise UnknownName(f"unknown precision {o.precision!r}; known: {', '.join(PRECISIONS)}")
+    threads = set_threads(o.threads) if torch_device.type == "cpu" else None
+    fingerprint = _fingerprint(settings, used, o.seed, torch_device, o.precision)
+    if o.resume and (finished := _finished_run(Path(o.runs_root) / task.suite / task.name, fingerprint)):
+        if not o.quiet:
             console.print(f"[dim]{task.id}:[/] finished earlier with these settings; kept {finished}")
         return finished
-    run = Run(runs_root, task.suite, task.name, fingerprint, resume=resume)
-    data = Path(data_dir) if data_dir else None
-    overridden = frozenset(k.replace("-", "_") for k in overrides or {}) & set(settings.__dataclass_fields__)
-    ctx = TaskContext(task.id, settings, used, torch_device, seed, data, run, quiet, precision, overridden, dry_run)
-    provenance = _provenance(task, settings, used, profile, seed, torch_device)
-    provenance |= {"precision": precision, "threads": threads, "resumed": run.resumed, "fingerprint": fingerprint}
-    provenance["command"] = command or f"dlcourse.suites.runner.run_task({task.id!r}, profile={profile!r}, seed={seed})"
+    run = Run(o.runs_root, task.suite, task.name, fingerprint, resume=o.resume)
+    overridden = frozenset(k.replace("-", "_") for k in o.overrides) & set(settings.__dataclass_fields__)
+    ctx = TaskContext(task.id, settings, used, torch_device, run, o, overridden)
+    provenance = _provenance(task, settings, used, o.profile, o.seed, torch_device)
+    provenance |= {"precision": o.precision, "threads": threads, "resumed": run.resumed, "fingerprint": fingerprint}
+    provenance["command"] = o.command or f"run_task({task.id!r}, profile={o.profile!r}, seed={o.seed})"
     run.write_json("provenance.json", provenance)
-    if not quiet:
-        console.rule(f"[bold]{task.id}[/] {task.title} ({used} profile, {describe_device(torch_device)})")
-        if threads and (warning := load_warning(threads)):
-            console.print(f"[yellow]warning:[/] {warning}")
-        if resume:
-            console.print(f"[dim]{task.id}:[/] " + _resume_line(run))
-        for d in settings.departures() if used != "quick" else ():  # quick departs everywhere, and says so
-            console.print(f"[dim]{task.id}:[/] {departure_line(d)}")
-    if used != profile:
-        ctx.say(f"{task.id} has no '{profile}' profile; ran '{used}'")
+    if not o.quiet:
+        _announce(task, settings, used, torch_device, threads, run if o.resume else None)
+    if used != o.profile:
+        ctx.say(f"{task.id} has no '{o.profile}' profile; ran '{used}'")
     start = time.perf_counter()
     try:
-        seed_everything(seed)
+        seed_everything(o.seed)
         task.fn(ctx)
         provenance["seconds"] = round(time.perf_counter() - start, 2)
         provenance["finished"] = _now()
@@ -140,19 +116,25 @@ def run_task(
         raise
 
 
-def finished_run(
-    task: Task,
-    *,
-    profile: str = "brief",
-    seed: int = 0,
-    device: str = "auto",
-    precision: str = "auto",
-    runs_root: str | Path = "runs",
-) -> Path | None:
+def _announce(
+    task: Task, settings: Any, used: str, device: torch.device, threads: int | None, resumed: Run | None
+) -> None:
+    """The run's first lines: the task and machine, a warning when the cores are busy, what resuming found
+    (`resumed`: the run, when resuming was asked), and each setting that departs from the brief."""
+    console.rule(f"[bold]{task.id}[/] {task.title} ({used} profile, {describe_device(device)})")
+    if threads and (warning := load_warning(threads)):
+        console.print(f"[yellow]warning:[/] {warning}")
+    if resumed is not None:
+        console.print(f"[dim]{task.id}:[/] " + _resume_line(resumed))
+    for d in settings.departures() if used != "quick" else ():  # quick departs everywhere, and says so
+        console.print(f"[dim]{task.id}:[/] {departure_line(d)}")
+
+
+def finished_run(task: Task, options: RunOptions) -> Path | None:
     """The task's run folder when a run with these options finished there (what `resume` would keep)."""
-    settings, used = settings_for(task, profile, {})
-    fingerprint = _fingerprint(settings, used, seed, resolve_device(device), precision)
-    return _finished_run(Path(runs_root) / task.suite / task.name, fingerprint)
+    settings, used = settings_for(task, options.profile, options.overrides)
+    fingerprint = _fingerprint(settings, used, options.seed, resolve_device(options.device), options.precision)
+    return _finished_run(Path(options.runs_root) / task.suite / task.name, fingerprint)
 
 
 def _fingerprint(settings: Any, profile: str, seed: int, device: torch.device, precision: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from dlcourse.errors import DataNotFound, DlcourseError, UnknownName
 from dlcourse.report.render import format_metric
 from dlcourse.runs import load_json
 from dlcourse.suites import TASKS
+from dlcourse.suites.options import RunOptions
 from dlcourse.suites.registry import PROFILES
 from dlcourse.suites.runner import finished_run, git_revision, run_task
 
@@ -38,20 +39,20 @@ class Session:
         """Run `fn` (the task function as the notebook defines it) as `task_id`, unless a finished run with the
         same settings exists (then it is reused and says so), and display its results."""
         task = TASKS.get(task_id)
-        if not self.train_missing and not finished_run(task, profile=self.profile, runs_root=self.runs):
-            folder = Path(self.runs) / task.suite / task.name
-            print(f"No finished {self.profile} run of {task_id} in {folder}: set TRAIN_MISSING = True to train it.")
-            return
-        started = time.time()
         data = " --data-dir <DATA_DIR>" if self.data_dir else ""
-        folder = run_task(
-            dataclasses.replace(task, fn=fn),
+        options = RunOptions(
             profile=self.profile,
             data_dir=self.data_dir,
             runs_root=self.runs,
             resume=True,
             command=f"dlcourse run {task_id} --profile {self.profile}{data}",
         )
+        if not self.train_missing and not finished_run(task, options):
+            folder = Path(self.runs) / task.suite / task.name
+            print(f"No finished {self.profile} run of {task_id} in {folder}: set TRAIN_MISSING = True to train it.")
+            return
+        started = time.time()
+        folder = run_task(dataclasses.replace(task, fn=fn), options)
         reused = (folder / "provenance.json").stat().st_mtime < started
         if reused:
             print(f"Reused the finished run in {folder} (same settings, seed and device): nothing trained.")
