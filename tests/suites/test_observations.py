@@ -150,3 +150,11 @@ def test_fitting_with_depth_reads_the_train_test_gap():
     assert "narrows with every added layer" in narrowing and "at 2 layers (97.00%): those depths under-fit" in narrowing
     mixed = fitting_sentence([row(1, 0.999, 0.98), row(2, 0.999, 0.97), row(3, 0.999, 0.975)], "w")
     assert "does not change steadily" in mixed and "over-fit more" not in mixed
+
+
+def test_a_trend_is_steady_only_when_every_step_goes_that_way():
+    from dlcourse.suites.bath_a2.observations import steady
+
+    assert steady([1, 2, 3], "up", "down") == "up" and steady([3, 2, 1], "up", "down") == "down"
+    assert steady([1, 3, 2], "up", "down", "mixed") == "mixed" and steady([1, 1], "up", "down", "flat") == "flat"
+    assert steady([5], "up", "down", "one") == "one"  # one value has no trend

@@ -7,9 +7,24 @@ for every outcome on numbers made up for the purpose.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
+
+def steady(
+    values: Iterable[float], rising: str, falling: str, neither: str = "does not change steadily with depth"
+) -> str:
+    """The words for a series in order: `rising` only when every step goes up, `falling` only when every step
+    goes down, else `neither` (a single value has no trend)."""
+    steps = np.diff(list(values))
+    if len(steps) and (steps > 0).all():
+        return rising
+    if len(steps) and (steps < 0).all():
+        return falling
+    return neither
+
 
 SMOOTHER = 0.9  # a trained layer counts as smoother when its roughness is below this share of a random one's
 
@@ -29,18 +44,12 @@ def contrast_sentence(a: int, b: int, similarity: dict[int, float]) -> str:
     """How alike two digits' activations are per layer (cosine similarity of each map's mean activation, so
     1 means the same maps fire as strongly), and whether they part with depth, as the numbers show."""
     values = ", ".join(f"conv{k} {v:.2f}" for k, v in similarity.items())
-    steps = np.diff(list(similarity.values()))
-    if len(similarity) > 1 and (steps < 0).all():
-        shape = (
-            "falls with every layer: early layers respond to strokes both digits have, deeper ones to parts "
-            f"that only one of them has, which is what lets the network tell {a} from {b}"
-        )
-    elif len(similarity) > 1 and (steps > 0).all():
-        shape = (
-            "rises with every layer: the deeper maps respond to what the two digits share more than to how they differ"
-        )
-    else:
-        shape = "does not change steadily with depth"
+    shape = steady(
+        similarity.values(),
+        rising="rises with every layer: deeper maps respond to what the two digits share more than to how they differ",
+        falling="falls with every layer: early layers respond to strokes both digits have, deeper ones to parts "
+        f"that only one of them has, which is what lets the network tell {a} from {b}",
+    )
     return (
         f"Digit {a} against digit {b}: the similarity of which maps fire, and how strongly (cosine of the per-map "
         f"mean activations), {shape} ({values})."
@@ -50,14 +59,11 @@ def contrast_sentence(a: int, b: int, similarity: dict[int, float]) -> str:
 def sparsity_sentence(zero_share: dict[int, float]) -> str:
     """The share of switched-off activations per layer, and what it does with depth, as the numbers show."""
     values = ", ".join(f"conv{k} {v:.0%}" for k, v in zero_share.items())
-    shares = list(zero_share.values())
-    steps = np.diff(shares)
-    if len(shares) > 1 and (steps > 0).all():
-        shape = "rises with every layer: activations sparsify with depth"
-    elif len(shares) > 1 and (steps < 0).all():
-        shape = "falls with every layer: deeper maps are denser"
-    else:
-        shape = "does not change steadily with depth"
+    shape = steady(
+        zero_share.values(),
+        rising="rises with every layer: activations sparsify with depth",
+        falling="falls with every layer: deeper maps are denser",
+    )
     return (
         f"The share of activations that ReLU switches off {shape} ({values}, mean over the digits shown). Early "
         "maps still look like the digit; later ones are coarser and keep only where specific features fire."
@@ -85,16 +91,15 @@ def depth_trend(series: list[dict], width: str) -> str:
     or fall only when every step goes that way."""
     series = sorted(series, key=lambda r: r["hidden_layers"])
     accs = [r["test_acc"] for r in series]
-    steps = np.diff(accs)
     if len(series) < 2:
         return f"Only one depth at {width}: no trend with depth to read."
-    if (steps > 0).all():
-        shape = "rises with every added layer"
-    elif (steps < 0).all():
-        shape = "falls with every added layer"
-    else:
-        top = series[int(np.argmax(accs))]["hidden_layers"]
-        shape = f"does not change steadily with depth: it is highest at {top} hidden layers"
+    top = series[int(np.argmax(accs))]["hidden_layers"]
+    shape = steady(
+        accs,
+        rising="rises with every added layer",
+        falling="falls with every added layer",
+        neither=f"does not change steadily with depth: it is highest at {top} hidden layers",
+    )
     values = ", ".join(f"{r['hidden_layers']} layers {r['test_acc']:.2%}" for r in series)
     return (
         f"At fixed width ({width}) test accuracy {shape} ({values}; {100 * (max(accs) - min(accs)):.2f} points "
@@ -110,13 +115,11 @@ def fitting_sentence(series: list[dict], width: str) -> str:
     accuracy: the gap between them is the over-fitting, a low training accuracy the under-fitting."""
     series = sorted(series, key=lambda r: r["hidden_layers"])
     gaps = [100 * (r["train_acc"] - r["test_acc"]) for r in series]
-    steps = np.diff(gaps)
-    if len(series) > 1 and (steps > 0).all():
-        trend = "widens with every added layer, so the deeper networks over-fit more"
-    elif len(series) > 1 and (steps < 0).all():
-        trend = "narrows with every added layer, so depth does not make these networks over-fit"
-    else:
-        trend = "does not change steadily with depth"
+    trend = steady(
+        gaps,
+        rising="widens with every added layer, so the deeper networks over-fit more",
+        falling="narrows with every added layer, so depth does not make these networks over-fit",
+    )
     under = [f"{r['hidden_layers']} layers ({r['train_acc']:.2%})" for r in series if r["train_acc"] < FITS]
     under_text = (
         f"under {FITS:.0%} of their own training images are fitted at {', '.join(under)}: those depths under-fit"
