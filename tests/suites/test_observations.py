@@ -14,6 +14,7 @@ from dlcourse.suites.bath_a2.observations import (
     fitting_sentence,
     smoothness,
     sparsity_sentence,
+    steady,
 )
 from dlcourse.suites.bath_a2.visualise import cosine, roughness, two_signed_filters
 from dlcourse.suites.fit3181_a1.letters_ffn import cross_entropy_trend
@@ -153,8 +154,6 @@ def test_fitting_with_depth_reads_the_train_test_gap():
 
 
 def test_a_trend_is_steady_only_when_every_step_goes_that_way():
-    from dlcourse.suites.bath_a2.observations import steady
-
     assert steady([1, 2, 3], "up", "down") == "up" and steady([3, 2, 1], "up", "down") == "down"
     assert steady([1, 3, 2], "up", "down", "mixed") == "mixed" and steady([1, 1], "up", "down", "flat") == "flat"
     assert steady([5], "up", "down", "one") == "one"  # one value has no trend
