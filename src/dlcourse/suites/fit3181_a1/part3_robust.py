@@ -212,7 +212,8 @@ def task_3_9(ctx: TaskContext) -> None:
                           monitor="val_robust_acc", adversary=pgd,
                           callbacks=(watch,))  # fmt: skip
     ctx.run.history("adversarial", trained.history)
-    path = save_state_dict(trained.model, Path(s.models_dir) / "robust_model.pt")
+    models = ctx.run.dir / "models" if ctx.dry_run else Path(s.models_dir)  # a dry run keeps nothing outside its folder
+    path = save_state_dict(trained.model, models / "robust_model.pt")
     save_model(ctx, "robust_model", trained.model, spec, val_robust_acc=trained.stopper.best)
     reloaded = build(spec, data)
     reloaded.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
