@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
+import platform
 import random
 import sys
 import time
@@ -41,7 +43,20 @@ def describe_device(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
     threads = torch.get_num_threads()
-    return f"CPU ({threads} thread{'s' if threads != 1 else ''})"
+    model = cpu_model()
+    return f"CPU ({threads} thread{'s' if threads != 1 else ''}{', ' + model if model else ''})"
+
+
+@functools.cache
+def cpu_model() -> str:
+    """The processor's name as the system gives it ("AMD EPYC", "Intel(R) Xeon(R) ..."), or "" where it is not
+    known: timings mean little without it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+    except OSError:
+        names = []
+    return names[0] if names else platform.processor()
 
 
 PRECISIONS = ("auto", "fp32", "bf16")

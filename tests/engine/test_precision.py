@@ -84,3 +84,11 @@ def test_load_warning_only_when_the_threads_would_share_cores(monkeypatch):
 def test_other_runnable_tasks_reads_the_kernel_count():
     busy = device.other_runnable_tasks(looks=2, interval=0.01)
     assert busy is not None and 0 <= busy < 1000
+
+
+def test_a_cpu_is_described_with_its_threads_and_its_model(monkeypatch):
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(device, "cpu_model", lambda: "AMD EPYC")
+    assert device.describe_device(CPU) == "CPU (2 threads, AMD EPYC)"
+    monkeypatch.setattr(device, "cpu_model", lambda: "")
+    assert device.describe_device(CPU) == "CPU (2 threads)"  # model not known

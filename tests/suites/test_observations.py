@@ -144,13 +144,16 @@ def test_fitting_with_depth_reads_the_train_test_gap():
     def row(layers, train, test):
         return {"hidden_layers": layers, "train_acc": train, "test_acc": test}
 
-    widening = fitting_sentence([row(3, 0.999, 0.97), row(1, 0.995, 0.98), row(2, 0.998, 0.975)], "w")
+    widening = fitting_sentence([row(3, 0.999, 0.97), row(1, 0.995, 0.98), row(2, 0.998, 0.975)], "w", 10_000)
     assert "widens with every added layer" in widening and "none under-fits" in widening
     assert widening.index("1 layers 99.50% / 98.00%") < widening.index("3 layers")  # read in order of depth
-    narrowing = fitting_sentence([row(1, 0.999, 0.95), row(2, 0.97, 0.96)], "w")
+    narrowing = fitting_sentence([row(1, 0.999, 0.95), row(2, 0.97, 0.96)], "w", 10_000)
     assert "narrows with every added layer" in narrowing and "at 2 layers (97.00%): those depths under-fit" in narrowing
-    mixed = fitting_sentence([row(1, 0.999, 0.98), row(2, 0.999, 0.97), row(3, 0.999, 0.975)], "w")
+    mixed = fitting_sentence([row(1, 0.999, 0.98), row(2, 0.999, 0.97), row(3, 0.999, 0.975)], "w", 10_000)
     assert "does not change steadily" in mixed and "over-fit more" not in mixed
+    # 4.2 on the full data: gaps of 0.62 to 0.78 points are within the noise of 10,000 test images (±0.28).
+    close = fitting_sentence([row(2, 0.9975, 0.9913), row(3, 0.9985, 0.9917), row(4, 0.9995, 0.9918)], "w", 10_000)
+    assert "no more than the test set's noise (±0.26 points)" in close and "over-fit more" not in close
 
 
 def test_a_trend_is_steady_only_when_every_step_goes_that_way():

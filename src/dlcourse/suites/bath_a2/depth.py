@@ -124,7 +124,7 @@ def task_3_2(ctx: TaskContext) -> None:
     for text in depth_observations(rows, "MLP"):
         ctx.answer(text)
     ctx.answer(depth_trend(rows[1:], f"{s.width} neurons per hidden layer"))
-    ctx.answer(fitting_sentence(rows[1:], f"{s.width} neurons per hidden layer"))
+    ctx.answer(fitting_sentence(rows[1:], f"{s.width} neurons per hidden layer", len(test[1])))
 
 
 @task(
@@ -155,7 +155,7 @@ def task_4_2(ctx: TaskContext) -> None:
     deepest = max(CNN_VARIANTS, key=lambda v: len(v[0]))[0]
     series = [r for r, (filters, _) in zip(cnn_rows, CNN_VARIANTS, strict=True) if deepest[: len(filters)] == filters]
     ctx.answer(depth_trend(series, f"filters {list(deepest)} taken in order"))
-    ctx.answer(fitting_sentence(series, f"filters {list(deepest)} taken in order"))
+    ctx.answer(fitting_sentence(series, f"filters {list(deepest)} taken in order", len(test[1])))
     _compare_with_mlps(ctx, cnn_rows, test)
 
 

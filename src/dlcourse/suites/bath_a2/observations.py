@@ -110,16 +110,22 @@ def depth_trend(series: list[dict], width: str) -> str:
 FITS = 0.99  # a model that reaches this training accuracy fits its training images; below it, it underfits
 
 
-def fitting_sentence(series: list[dict], width: str) -> str:
+def fitting_sentence(series: list[dict], width: str, n_test: int) -> str:
     """The FAQ's question, whether deeper models over- or under-fit, answered from each depth's training and test
-    accuracy: the gap between them is the over-fitting, a low training accuracy the under-fitting."""
+    accuracy: the gap between them is the over-fitting, a low training accuracy the under-fitting. Gaps that
+    differ by less than the noise of `n_test` test images (two standard errors of a difference of two
+    accuracies) show no effect of depth."""
     series = sorted(series, key=lambda r: r["hidden_layers"])
     gaps = [100 * (r["train_acc"] - r["test_acc"]) for r in series]
+    acc = float(np.mean([r["test_acc"] for r in series]))
+    noise = 200 * float(np.sqrt(2 * acc * (1 - acc) / n_test))
     trend = steady(
         gaps,
         rising="widens with every added layer, so the deeper networks over-fit more",
         falling="narrows with every added layer, so depth does not make these networks over-fit",
     )
+    if max(gaps) - min(gaps) <= noise:
+        trend = f"moves by no more than the test set's noise (±{noise:.2f} points): depth does not measurably change it"
     under = [f"{r['hidden_layers']} layers ({r['train_acc']:.2%})" for r in series if r["train_acc"] < FITS]
     under_text = (
         f"under {FITS:.0%} of their own training images are fitted at {', '.join(under)}: those depths under-fit"
