@@ -15,6 +15,7 @@ from dlcourse.suites.bath_a2.observations import (
     smoothness,
     sparsity_sentence,
     steady,
+    variance_sentence,
 )
 from dlcourse.suites.bath_a2.visualise import cosine, roughness, two_signed_filters
 from dlcourse.suites.fit3181_a1.letters_ffn import cross_entropy_trend
@@ -160,3 +161,10 @@ def test_a_trend_is_steady_only_when_every_step_goes_that_way():
     assert steady([1, 2, 3], "up", "down") == "up" and steady([3, 2, 1], "up", "down") == "down"
     assert steady([1, 3, 2], "up", "down", "mixed") == "mixed" and steady([1, 1], "up", "down", "flat") == "flat"
     assert steady([5], "up", "down", "one") == "one"  # one value has no trend
+
+
+def test_the_2d_view_is_said_to_show_most_only_when_it_keeps_half_the_variance():
+    small = variance_sentence(np.array([0.097, 0.071, 0.05]))
+    assert "(16.8% together)" in small and "shows only a small part of" in small
+    assert "3 components explain 21.8%" in small
+    assert "shows most of" in variance_sentence(np.array([0.4, 0.2, 0.1]))

@@ -26,6 +26,27 @@ def steady(
     return neither
 
 
+# Fixed text: why PCA suits a first look at the data is a property of the method, not of this run's numbers.
+WHY_PCA = (
+    "Why PCA: among all linear maps to 2-D it keeps the most variance (it minimises the squared "
+    "reconstruction error), so it distorts the data least of the linear views; it has no tuning and no "
+    "randomness, and its two axes are themselves images that can be read (see the components figure). "
+    "Being linear, it cannot unfold curved class boundaries the way t-SNE or UMAP can."
+)
+
+
+def variance_sentence(ratios: np.ndarray) -> str:
+    """How much of the pixel variance the 2-D view keeps (`ratios`: each component's explained share), and
+    what that says about the picture: most of it from half the variance up, a small part below."""
+    kept = float(ratios[:2].sum())
+    reading = "most of" if kept >= 0.5 else "only a small part of"
+    return (
+        f"PC 1 and PC 2 explain {ratios[0]:.1%} and {ratios[1]:.1%} of the pixel variance ({kept:.1%} together); "
+        f"{len(ratios)} components explain {ratios.sum():.1%}. The 2-D picture therefore shows {reading} what "
+        "distinguishes the digits' pixels."
+    )
+
+
 SMOOTHER = 0.9  # a trained layer counts as smoother when its roughness is below this share of a random one's
 
 

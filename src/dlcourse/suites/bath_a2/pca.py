@@ -14,6 +14,7 @@ from dlcourse.data import flatten, scale_symmetric
 from dlcourse.plots.embedding import embedding_scatter, scree
 from dlcourse.plots.pairs import pair_heatmaps, weight_grid
 from dlcourse.settings import setting
+from dlcourse.suites.bath_a2.observations import WHY_PCA, variance_sentence
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import DataSize
 from dlcourse.suites.registry import task
@@ -66,17 +67,8 @@ def task_1(ctx: TaskContext) -> None:
         ctx.run.metric(f"variance_pc{k}", round(100 * float(ratios[k - 1]), 2), f"variance explained by PC {k} (%)")
     ctx.run.metric("variance_2d", round(100 * float(ratios[:2].sum()), 2), "variance explained by PCs 1 and 2 (%)")
     ctx.run.metric("variance_all", round(100 * float(ratios.sum()), 2), f"variance explained by {len(ratios)} PCs (%)")
-    ctx.answer(
-        "Why PCA: among all linear maps to 2-D it keeps the most variance (it minimises the squared "
-        "reconstruction error), so it distorts the data least of the linear views; it has no tuning and no "
-        "randomness, and its two axes are themselves images that can be read (see the components figure). "
-        "Being linear, it cannot unfold curved class boundaries the way t-SNE or UMAP can."
-    )
-    ctx.answer(
-        f"PC 1 and PC 2 explain {ratios[0]:.1%} and {ratios[1]:.1%} of the pixel variance ({ratios[:2].sum():.1%} "
-        f"together); {len(ratios)} components explain {ratios.sum():.1%}. The 2-D picture therefore shows "
-        "only a small part of what distinguishes the digits."
-    )
+    ctx.answer(WHY_PCA)
+    ctx.answer(variance_sentence(ratios))
     ctx.run.figure(
         "embedding",
         embedding_scatter(train_2d, ds.y_train, ds.classes, centroids, covariances),
