@@ -20,6 +20,8 @@ from dlcourse.suites.bath_a2.observations import (
 from dlcourse.suites.bath_a2.visualise import cosine, roughness, two_signed_filters
 from dlcourse.suites.fit3181_a1.letters_ffn import cross_entropy_trend
 from dlcourse.suites.leiden_a1.clocks_compare import _classes_answer, _periodic_answer
+from dlcourse.suites.leiden_a1.clocks_multihead import hour_head_sentence
+from dlcourse.suites.tbmi26.observations import cnn_against_dense, computation_sentence, why_convolutions
 
 
 def test_sparsity_is_said_to_rise_only_when_it_rises_at_every_layer():
@@ -168,3 +170,26 @@ def test_the_2d_view_is_said_to_show_most_only_when_it_keeps_half_the_variance()
     assert "(16.8% together)" in small and "shows only a small part of" in small
     assert "3 components explain 21.8%" in small
     assert "shows most of" in variance_sentence(np.array([0.4, 0.2, 0.1]))
+
+
+def test_tbmi26_q5_says_what_its_numbers_show():
+    def summary(parameters, acc, seconds):
+        return {"parameters": parameters, "test_acc": acc, "seconds_per_epoch": seconds, "device": "CPU",
+                "spec": {"filters": (32,)}}  # fmt: skip
+
+    dense, conv = summary(1_000_000, 0.5, 2.0), summary(100_000, 0.65, 5.0)
+    assert cnn_against_dense(conv, dense, (650.0, 50.0)).startswith("The CNN has 10.0x fewer parameters")
+    assert "15.0 points higher" in cnn_against_dense(conv, dense, (650.0, 50.0))
+    assert why_convolutions(conv, dense).startswith("Why: a convolution")
+    assert "Fewer parameters is not less computation" in computation_sentence(conv, dense)
+    worse = summary(2_000_000, 0.45, 1.0)
+    assert "2.0x more parameters" in cnn_against_dense(worse, dense, (22.5, 50.0))
+    assert "5.0 points lower" in cnn_against_dense(worse, dense, (22.5, 50.0))
+    assert "no advantage to explain" in why_convolutions(worse, dense) and "Why:" not in why_convolutions(worse, dense)
+    assert computation_sentence(worse, dense).startswith("The CNN also trained faster")
+
+
+def test_the_hour_head_is_explained_only_where_it_errs():
+    assert hour_head_sentence(0.05).startswith("Why the hour head errs")
+    rare = hour_head_sentence(0.004)
+    assert rare.startswith("At most 0.4% of test clocks") and "Why" not in rare

@@ -46,6 +46,7 @@ def task_2b(ctx: TaskContext) -> None:
             f"{r.rep.name}: mean error {r.errors[near].mean():.1f} min for clocks within {NEAR_TWELVE} min of "
             f"12:00 against {r.errors[~near].mean():.1f} min for the rest."
         )
+    # Fixed text: what a squared error on the hour as a number does at 12 follows from the labels, not the run.
     ctx.answer(
         "Why 12 o'clock is hard for a plain number: 11:55 is 11.92 and 0:05 is 0.08, so a squared error on the "
         "number calls two clocks 10 minutes apart almost 12 hours apart, and for a clock near 12 the loss-minimising "

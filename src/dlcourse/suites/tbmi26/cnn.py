@@ -11,7 +11,8 @@ from dlcourse.models import cnn
 from dlcourse.settings import Settings, setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
-from dlcourse.suites.tbmi26.common import TrainSettings, cifar10, earlier_summary, measured_on, train_and_evaluate
+from dlcourse.suites.tbmi26.common import TrainSettings, cifar10, earlier_summary, train_and_evaluate
+from dlcourse.suites.tbmi26.observations import cnn_against_dense, computation_sentence, why_convolutions
 
 
 @dataclass(frozen=True)
@@ -107,27 +108,7 @@ def task_q5(ctx: TaskContext) -> None:
     gain = 100 * (conv["test_acc"] - dense["test_acc"])
     ctx.run.metric("parameter_ratio", ratio, "fully connected parameters / CNN parameters")
     ctx.run.metric("accuracy_gain", gain, "CNN test accuracy minus fully connected (points)")
-    ctx.answer(
-        f"The CNN has {ratio:.1f}x fewer parameters ({conv['parameters']:,} against {dense['parameters']:,}) and a "
-        f"test accuracy {abs(gain):.1f} points {'higher' if gain >= 0 else 'lower'} ({conv['test_acc']:.2%} against "
-        f"{dense['test_acc']:.2%}, {measured_on(conv)}): {rows[1]['test acc per million parameters (%)']} against "
-        f"{rows[0]['test acc per million parameters (%)']} accuracy points per million parameters."
-    )
-    width = conv["spec"]["filters"][0]
-    outputs = width * 32 * 32
-    ctx.answer(
-        "Why: a convolution looks at a small neighbourhood (3x3 pixels) and uses the same few weights at every "
-        f"position. The first conv layer turns a 32x32x3 image into {width} maps of 32x32 with "
-        f"{3 * 3 * 3 * width + width:,} parameters; a dense layer producing the same {outputs:,} outputs would need "
-        f"{3072 * outputs + outputs:,}. The "
-        "prior built in this way (nearby pixels belong together; an edge or a wheel means the same thing "
-        "anywhere in the picture) is right for images, so the CNN does not have to learn it from data, and "
-        "pooling plus stacking lets later layers combine local parts into larger ones. The fully connected "
-        "network spends most of its parameters in its first layer, one weight per pixel per unit, and must "
-        "learn each pattern separately at every position."
-    )
-    ctx.say(
-        f"Fewer parameters is not less computation: each conv weight is used at every position, so the CNN "
-        f"took {conv['seconds_per_epoch']:.1f} s per epoch against {dense['seconds_per_epoch']:.1f} s for the "
-        f"fully connected network ({conv['device']})."
-    )
+    per_million = (rows[1]["test acc per million parameters (%)"], rows[0]["test acc per million parameters (%)"])
+    ctx.answer(cnn_against_dense(conv, dense, per_million))
+    ctx.answer(why_convolutions(conv, dense))
+    ctx.say(computation_sentence(conv, dense))
