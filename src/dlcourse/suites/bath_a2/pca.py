@@ -51,6 +51,20 @@ def task_1(ctx: TaskContext) -> None:
         pca = fit_pca(x_train, s.components)
     ctx.run.metric("pca_seconds", time.perf_counter() - start, f"seconds to fit PCA to {len(x_train):,} images")
     train_2d, test_2d = project(pca, x_train), project(pca, x_test)
+    _record_embedding(ctx, pca, train_2d, ds)
+
+    svm = partial(LinearSVC, C=s.svm_c)
+    with ctx.busy("a linear SVM for each of the 45 digit pairs in 2-D"):
+        in_2d = pairwise_separability((train_2d, ds.y_train), (test_2d, ds.y_test), svm)
+    capped = ds.balanced_subset(None if s.svm_per_class is None else s.svm_per_class * ds.num_classes, None, ctx.seed)
+    x_capped = flatten(scale_symmetric(capped.x_train))
+    with ctx.busy("a linear SVM for each of the 45 digit pairs in 784-D"):
+        in_784d = pairwise_separability((x_capped, capped.y_train), (x_test, ds.y_test), svm)
+    _record_separability(ctx, ds, in_2d, in_784d, (len(train_2d), len(x_capped), len(x_test)))
+
+
+def _record_embedding(ctx: TaskContext, pca, train_2d: np.ndarray, ds) -> None:
+    """The 2-D embedding's arrays, explained variance, answers and figures (scatter, scree, the two axes)."""
     classes = np.arange(ds.num_classes)
     centroids, covariances = class_spread(train_2d, ds.y_train, classes)
     ratios = pca.explained_variance_ratio_.astype(np.float64)
@@ -82,18 +96,18 @@ def task_1(ctx: TaskContext) -> None:
         caption="The first two principal axes as 28x28 images (red: positive, blue: negative loadings)",
     )
 
-    svm = partial(LinearSVC, C=s.svm_c)
-    with ctx.busy("a linear SVM for each of the 45 digit pairs in 2-D"):
-        in_2d = pairwise_separability((train_2d, ds.y_train), (test_2d, ds.y_test), svm)
-    capped = ds.balanced_subset(None if s.svm_per_class is None else s.svm_per_class * ds.num_classes, None, ctx.seed)
-    x_capped = flatten(scale_symmetric(capped.x_train))
-    with ctx.busy("a linear SVM for each of the 45 digit pairs in 784-D"):
-        in_784d = pairwise_separability((x_capped, capped.y_train), (x_test, ds.y_test), svm)
+
+def _record_separability(ctx: TaskContext, ds, in_2d: Separability, in_784d: Separability, sizes) -> None:
+    """The pairwise SVM results in both spaces: their table, heat maps, counts and what they answer; `sizes`
+    are the numbers of 2-D training, 784-D training and test images."""
+    s: PcaSettings = ctx.settings
+    n_2d, n_784d, n_test = sizes
+    classes = np.arange(ds.num_classes)
     ctx.say(
         f"Separability: a linear SVM (scikit-learn LinearSVC, C={s.svm_c:g}) per digit pair, trained on all "
-        f"{len(train_2d):,} embedded training images in 2-D and on {len(x_capped):,} class-balanced training images "
-        f"({len(x_capped) // ds.num_classes:,} per class, setting svm_per_class) in 784-D, and scored on the "
-        f"{len(x_test):,} test images of each pair."
+        f"{n_2d:,} embedded training images in 2-D and on {n_784d:,} class-balanced training images "
+        f"({n_784d // ds.num_classes:,} per class, setting svm_per_class) in 784-D, and scored on the "
+        f"{n_test:,} test images of each pair."
     )
     ctx.run.array(
         "separability",
