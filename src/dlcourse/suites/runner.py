@@ -94,7 +94,9 @@ def run_task(task: Task, options: RunOptions | None = None, **changes: Any) -> P
     ctx = TaskContext(task.id, settings, used, torch_device, run, o, overridden)
     provenance = _provenance(task, settings, used, o.profile, o.seed, torch_device)
     provenance |= {"precision": o.precision, "threads": threads, "resumed": run.resumed, "fingerprint": fingerprint}
-    provenance["command"] = o.command or f"run_task({task.id!r}, profile={o.profile!r}, seed={o.seed})"
+    provenance["command"] = o.command or (
+        f"dlcourse.suites.runner.run_task({task.id!r}, profile={o.profile!r}, seed={o.seed})"
+    )
     run.write_json("provenance.json", provenance)
     if not o.quiet:
         _announce(task, settings, used, torch_device, threads, run if o.resume else None)

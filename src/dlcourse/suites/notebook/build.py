@@ -146,19 +146,11 @@ def _execute(nb: nbformat.NotebookNode, folder: Path, env: dict[str, str]) -> No
         extra_arguments=["--log-level=ERROR"],  # quiet the kernel's warning about plain TCP on localhost
         resources={"metadata": {"path": str(folder)}},
     )
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)  # the kernel inherits this process's environment
     try:
-        client.execute()
+        client.execute(env=os.environ | env)  # the kernel's environment: this process's, plus the build's
     except NoSuchKernel:
         raise ToolMissing(
             "no Jupyter 'python3' kernel to execute the notebook; install ipykernel in this environment"
         ) from None
     except CellExecutionError as exc:  # most often a kernel whose Python cannot import this dlcourse
         raise ToolMissing(f"a notebook cell failed in the Jupyter kernel: {exc.ename}: {exc.evalue}") from None
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

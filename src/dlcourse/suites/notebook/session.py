@@ -6,7 +6,6 @@ the same runner as `dlcourse run`, or reuse its finished run, then show what it 
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,13 +46,12 @@ class Session:
             resume=True,
             command=f"dlcourse run {task_id} --profile {self.profile}{data}",
         )
-        if not self.train_missing and not finished_run(task, options):
+        reused = finished_run(task, options) is not None  # what run_task keeps, with resume, instead of training
+        if not reused and not self.train_missing:
             folder = Path(self.runs) / task.suite / task.name
             print(f"No finished {self.profile} run of {task_id} in {folder}: set TRAIN_MISSING = True to train it.")
             return
-        started = time.time()
         folder = run_task(dataclasses.replace(task, fn=fn), options)
-        reused = (folder / "provenance.json").stat().st_mtime < started
         if reused:
             print(f"Reused the finished run in {folder} (same settings, seed and device): nothing trained.")
         else:
