@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/dlcourse report bath-a2
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/train_speed.py

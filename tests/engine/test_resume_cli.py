@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 
 QUICK_31 = ["bath-a2/3.1", "--profile", "quick", "-q", "--precision", "fp32", "--threads", "1"]
-QUICK_31 += ["--set", "epochs=5", "--batch-size", "10"]
+# Small steps (batch 10) of a narrower MLP: epochs long enough to kill the run in epoch 3, quick to train.
+QUICK_31 += ["--set", "epochs=5", "--batch-size", "10", "--set", "sizes=784,256,10"]
 QUICK_32 = ["bath-a2/3.2", "--profile", "quick", "-q", "--precision", "fp32", "--threads", "1", "--epochs", "2"]
 
 
