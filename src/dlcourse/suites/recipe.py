@@ -80,12 +80,13 @@ def record(
     headline: bool = True,
     spec: dict[str, Any] | None = None,
     curves_answer: bool = False,
+    curves: bool = True,
 ) -> None:
     """The history, per-epoch table, learning curves and curve notes of `trained`; with `headline`, also the
     final accuracies, parameter count and seconds per epoch as the run's metrics; with `spec` (what rebuilds
     the model), the weights as `<name>.pt` for later tasks. With `curves_answer` (where the brief asks what the
     learning curves show), the curve notes answer the brief and the main report shows them; otherwise they
-    are details."""
+    are details. Without `curves`, the caller draws the curves in a figure of its own."""
     run, history, scores = ctx.run, trained.history, trained.scores
     if headline:
         for split in ("train", "val", "test"):
@@ -99,7 +100,8 @@ def record(
         run.metric("seconds_per_epoch", seconds, f"training seconds per epoch ({history.meta['device']})")
     run.history(name, history)
     run.table("epochs", [epoch_row(r) for r in history.rows], title=f"{title}: per-epoch values")
-    run.figure("curves", learning_curves({name: history}, title), caption=f"{title}: accuracy and loss per epoch")
+    if curves:
+        run.figure("curves", learning_curves({name: history}, title), caption=f"{title}: accuracy and loss per epoch")
     for text in curve_notes(trained):
         if curves_answer:
             ctx.answer(text)

@@ -23,6 +23,7 @@ from dlcourse.suites.fit3181_a1.part3_common import (
     BEST_PROFILE,
     CnnSettings,
     Images,
+    Trained,
     best_saved_model,
     best_spec,
     build,
@@ -218,6 +219,16 @@ def task_3_9(ctx: TaskContext) -> None:
     reloaded = build(spec, data)
     reloaded.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
     after = {name: acc for name, (acc, _) in robust_scores(ctx, reloaded, data).items()}
+    record_before_after(ctx, data, before, after, trained)
+    ctx.answer(method_answer(s, len(val[1]), trained, path, before_source) + " " + change_answer(s, before, after))
+    ctx.answer(goal(data, before, after))
+
+
+def record_before_after(
+    ctx: TaskContext, data: Images, before: dict[str, float], after: dict[str, float], trained: Trained
+) -> None:
+    """The table of each accuracy before and after adversarial training, the robust model's metrics."""
+    s: RobustSettings = ctx.settings
     rows = [{"accuracy on": name if name == "clean" else f"{name}" + ("" if name == "FGSM" else f"-{s.steps}"),
              "standard model (%)": pct(before[name]), "adversarially trained (%)": pct(after[name]),
              "change (points)": round(100 * (after[name] - before[name]), 2)} for name in NAMES]  # fmt: skip
@@ -228,13 +239,24 @@ def task_3_9(ctx: TaskContext) -> None:
     ctx.run.metric(
         "seconds", round(trained.seconds, 1), f"adversarial training seconds ({trained.history.meta['device']})"
     )
-    ctx.answer(
+
+
+def method_answer(s: RobustSettings, watched: int, trained: Trained, path: Path, before_source: str) -> str:
+    """How the robust model was trained, kept, saved and reloaded (fixed text around the run's facts)."""
+    return (
         f"Adversarial training (Madry et al.): every batch is replaced by its PGD-{s.train_steps} version (eps "
         f"{s.eps}, η {s.train_step_size}, random start) before the update; after each epoch PGD-{s.train_steps} "
-        f"accuracy on {len(val[1]):,} validation images is measured and the best epoch "
+        f"accuracy on {watched:,} validation images is measured and the best epoch "
         f"({trained.stopper.best_epoch}, {trained.stopper.best:.2%}) is kept. Its state_dict was saved to {path} and "
         "loaded back with torch.load(weights_only=True) into a fresh model before the scores here. The standard model "
-        f"is {before_source}. Clean accuracy {before['clean']:.2%} → {after['clean']:.2%}; PGD-{s.steps} "
+        f"is {before_source}."
+    )
+
+
+def change_answer(s: RobustSettings, before: dict[str, float], after: dict[str, float]) -> str:
+    """Each accuracy before and after, and whether the robustness cost clean accuracy."""
+    return (
+        f"Clean accuracy {before['clean']:.2%} → {after['clean']:.2%}; PGD-{s.steps} "
         f"{before['PGD']:.2%} → {after['PGD']:.2%}; MIM-{s.steps} {before['MIM']:.2%} → {after['MIM']:.2%}; FGSM "
         f"{before['FGSM']:.2%} → {after['FGSM']:.2%}. "
         + (
@@ -243,7 +265,6 @@ def task_3_9(ctx: TaskContext) -> None:
             else "It cost no clean accuracy here."
         )
     )
-    ctx.answer(goal(data, before, after))
 
 
 def goal(data: Images, before: dict[str, float], after: dict[str, float]) -> str:

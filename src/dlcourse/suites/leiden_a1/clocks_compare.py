@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,37 +38,15 @@ class CompareSettings(Settings):
     shows=("best", "cdf"),
 )
 def task_2e(ctx: TaskContext) -> None:
-    rows, errors, missing, data, every, models = [], {}, [], {}, {}, {}
-    for name, kind in SUBTASKS.items():
-        folder = ctx.earlier_run(name)
-        results = load_json(folder / "results.json") if folder else None
-        if not results:
-            missing.append(f"leiden-a1/{name}")
-            continue
-        every[name] = (results["rows"], folder)
-        i, best = min(enumerate(results["rows"]), key=lambda item: item[1]["mean_min"])
-        rows.append({"subtask": f"{name} {kind}", **table_row(best)})
-        settings = load_json(folder / "provenance.json")["settings"]
-        data[name] = tuple(settings[k] for k in DATA_SETTINGS)
-        with np.load(folder / "predictions.npz") as saved:
-            errors[best["representation"]] = saved[f"errors_{i}"]
-        models[best["representation"]] = (folder / f"model_{i}.pt", settings["size"])
-    if not rows:
-        raise DataNotFound(f"no finished {ctx.profile}-profile runs of leiden-a1/2a-2d to compare; run them first")
-    if missing:
-        ctx.say(f"Not run yet with the {ctx.profile} profile, so not compared: {', '.join(missing)}.")
-    if len(set(data.values())) > 1:
-        ctx.say(
-            f"The runs did not all read the same clocks ({', '.join(DATA_SETTINGS)} differ: "
-            + "; ".join(f"{name} {values}" for name, values in data.items())
-            + "), so their numbers compare only loosely."
-        )
-    rows.sort(key=lambda r: r["mean error (min)"])
+    found = best_of_each(ctx)
+    rows = found.rows
     if ctx.settings.heldout:
-        _score_heldout(ctx, rows, models)
+        _score_heldout(ctx, rows, found.models)
     ctx.run.table("best", rows, title="The best model of each representation, by mean common-sense error")
     ctx.run.figure(
-        "cdf", error_cdfs(errors, "Test clocks read within x minutes"), caption="Error distribution of each best model"
+        "cdf",
+        error_cdfs(found.errors, "Test clocks read within x minutes"),
+        caption="Error distribution of each best model",
     )
     ctx.run.metric(
         "best_mean_min", rows[0]["mean error (min)"], f"best mean common-sense error (min): {rows[0]['representation']}"
@@ -79,9 +57,51 @@ def task_2e(ctx: TaskContext) -> None:
         f"{rows[0]['median error (min)']} min; worst of the best: {rows[-1]['representation']}, mean "
         f"{rows[-1]['mean error (min)']} min."
     )
-    for answer in (_classes_answer(every), _wrap_answer(every), _periodic_answer(every)):
+    for answer in (_classes_answer(found.every), _wrap_answer(found.every), _periodic_answer(found.every)):
         if answer:
             ctx.answer(answer)
+
+
+@dataclass
+class BestOfEach:
+    """What 2e reads from the finished runs of 2a-2d: the best model of each representation."""
+
+    rows: list[dict] = field(default_factory=list)  # its table row, best (lowest mean error) first
+    errors: dict[str, np.ndarray] = field(default_factory=dict)  # by representation: each test clock's error
+    models: dict[str, tuple[Path, int]] = field(default_factory=dict)  # by representation: weights, image size
+    every: dict[str, tuple[list[dict], Path]] = field(default_factory=dict)  # by subtask: all its rows, its run
+
+
+def best_of_each(ctx: TaskContext) -> BestOfEach:
+    """The best model of each of 2a-2d that has a finished run; says which have none, and whether they all
+    read the same clocks."""
+    found, missing, data = BestOfEach(), [], {}
+    for name, kind in SUBTASKS.items():
+        folder = ctx.earlier_run(name)
+        results = load_json(folder / "results.json") if folder else None
+        if not results:
+            missing.append(f"leiden-a1/{name}")
+            continue
+        found.every[name] = (results["rows"], folder)
+        i, best = min(enumerate(results["rows"]), key=lambda item: item[1]["mean_min"])
+        found.rows.append({"subtask": f"{name} {kind}", **table_row(best)})
+        settings = load_json(folder / "provenance.json")["settings"]
+        data[name] = tuple(settings[k] for k in DATA_SETTINGS)
+        with np.load(folder / "predictions.npz") as saved:
+            found.errors[best["representation"]] = saved[f"errors_{i}"]
+        found.models[best["representation"]] = (folder / f"model_{i}.pt", settings["size"])
+    if not found.rows:
+        raise DataNotFound(f"no finished {ctx.profile}-profile runs of leiden-a1/2a-2d to compare; run them first")
+    if missing:
+        ctx.say(f"Not run yet with the {ctx.profile} profile, so not compared: {', '.join(missing)}.")
+    if len(set(data.values())) > 1:
+        ctx.say(
+            f"The runs did not all read the same clocks ({', '.join(DATA_SETTINGS)} differ: "
+            + "; ".join(f"{name} {values}" for name, values in data.items())
+            + "), so their numbers compare only loosely."
+        )
+    found.rows.sort(key=lambda r: r["mean error (min)"])
+    return found
 
 
 def _score_heldout(ctx: TaskContext, rows: list[dict], models: dict[str, tuple[Path, int]]) -> None:

@@ -19,9 +19,10 @@ from dlcourse.device import describe_device
 from dlcourse.plots.evaluation import evaluation_image
 from dlcourse.runs import load_json
 from dlcourse.settings import setting
+from dlcourse.suites import recipe
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import DataSize, Scheduled
-from dlcourse.suites.recipe import Trained, curve_notes, epoch_row, train_and_score
+from dlcourse.suites.recipe import Trained, train_and_score
 from dlcourse.train import TrainConfig
 from dlcourse.train.augment import Augment
 from dlcourse.train.optim import OPTIMIZERS
@@ -170,26 +171,30 @@ def record(
     matrix: np.ndarray,
     data: CifarData,
 ) -> None:
-    on, history = data.on, trained.history
-    ctx.run.metric("test_acc", summary["test_acc"], f"test accuracy ({on})")
+    """What the brief asks of a trained model: the accuracies, the parameters, the training time, and its
+    evaluation image (learning curves and the test confusion matrix), with the recipe's history, per-epoch
+    table and curve notes."""
+    on, run = data.on, ctx.run
+    run.metric("test_acc", summary["test_acc"], f"test accuracy ({on})")
     if "val_acc" in summary:
-        ctx.run.metric("val_acc", summary["val_acc"], "validation accuracy")
-    ctx.run.metric("train_acc", summary["train_acc"], "training accuracy (eval mode, full pass)")
-    ctx.run.metric("parameters", summary["parameters"], "trainable parameters")
-    ctx.run.metric(
-        "train_seconds",
-        summary["train_seconds"],
-        f"training seconds, {summary['epochs']} epochs ({summary['device']})",
+        run.metric("val_acc", summary["val_acc"], "validation accuracy")
+    run.metric("train_acc", summary["train_acc"], "training accuracy (eval mode, full pass)")
+    run.metric("parameters", summary["parameters"], "trainable parameters")
+    run.metric(
+        "train_seconds", summary["train_seconds"], f"training seconds, {summary['epochs']} epochs ({summary['device']})"
     )
-    ctx.run.history(name, history)
-    ctx.run.table("epochs", [epoch_row(r) for r in history.rows], title=f"{title}: per-epoch values")
-    ctx.run.figure(
+    ctx.say(
+        f"Test accuracy {summary['test_acc']:.2%} ({on}); {summary['parameters']:,} parameters; "
+        f"{summary['train_seconds']:.1f} s of training for {summary['epochs']} epochs on {summary['device']}."
+    )
+    recipe.record(ctx, trained, name=name, title=title, headline=False, curves=False)
+    run.figure(
         "evaluation",
-        evaluation_image(history, matrix, data.classes, title),
+        evaluation_image(trained.history, matrix, data.classes, title),
         caption=f"{title}: the evaluation image (learning curves; test confusion matrix, {on})",
     )
-    ctx.run.array("confusion", matrix=matrix)
-    ctx.run.table(
+    run.array("confusion", matrix=matrix)
+    run.table(
         "confusion",
         [
             {"true \\ predicted": c, **dict(zip(data.classes, map(int, row), strict=True))}
@@ -197,13 +202,7 @@ def record(
         ],
         title="Test confusion matrix (rows: true class, columns: predicted class)",
     )
-    ctx.run.write_json("summary.json", summary)
-    ctx.say(
-        f"Test accuracy {summary['test_acc']:.2%} ({on}); {summary['parameters']:,} parameters; "
-        f"{summary['train_seconds']:.1f} s of training for {summary['epochs']} epochs on {summary['device']}."
-    )
-    for text in curve_notes(trained):
-        ctx.say(text)
+    run.write_json("summary.json", summary)
     pairs = "; ".join(f"{t} taken for {p} {n} times" for t, p, n in most_confused(matrix, data.classes))
     ctx.say(f"Most frequent confusions on the test set: {pairs}.")
 

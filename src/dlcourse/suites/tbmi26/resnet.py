@@ -25,7 +25,7 @@ from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import Scheduled
 from dlcourse.suites.registry import task
-from dlcourse.suites.spread import std
+from dlcourse.suites.spread import mean_std, std
 from dlcourse.suites.tbmi26.common import CifarData, CifarSplit, cifar10, summarise, train, train_and_evaluate
 from dlcourse.train import TrainConfig, evaluate, fit
 from dlcourse.train.augment import Augment, flip_and_crop, random_crop
@@ -246,8 +246,8 @@ def _report(ctx: TaskContext, s: ResidualSettings, data: CifarData, runs: list[d
     ctx.run.write_json("seeds.json", runs)
     verdict = "meets" if statistics.mean(accs) >= 0.75 else "misses"
     ctx.answer(
-        f"Test accuracy{' with test-time augmentation' if s.tta else ''}: {100 * statistics.mean(accs):.2f}"
-        f"{f' ± {100 * spread:.2f}' if len(runs) > 1 else ''}% over {len(runs)} seed{'s' if len(runs) > 1 else ''} "
+        f"Test accuracy{' with test-time augmentation' if s.tta else ''}: {mean_std([100 * a for a in accs])}% "
+        f"over {len(runs)} seed{'s' if len(runs) > 1 else ''} "
         f"({data.on}), after {s.epochs} epochs (the brief allows 25): it {verdict} the brief's 75%. Training took "
         f"{statistics.mean(seconds):.1f} s{' per seed' if len(runs) > 1 else ''} on {describe_device(ctx.device)} "
         "(training steps and augmentation; evaluation excluded)."
