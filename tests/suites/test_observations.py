@@ -19,7 +19,7 @@ from dlcourse.suites.bath_a2.observations import (
 )
 from dlcourse.suites.bath_a2.visualise import cosine, roughness, two_signed_filters
 from dlcourse.suites.fit3181_a1.letters_ffn import cross_entropy_trend
-from dlcourse.suites.leiden_a1.clocks_compare import _classes_answer, _periodic_answer
+from dlcourse.suites.leiden_a1.clocks_compare import classes_answer, periodic_answer
 from dlcourse.suites.leiden_a1.clocks_multihead import hour_head_sentence
 from dlcourse.suites.tbmi26.observations import cnn_against_dense, computation_sentence, why_convolutions
 
@@ -65,20 +65,20 @@ def rows(*pairs, **extra):
 
 
 def test_720_classes_answer_names_which_classes_read_best():
-    worse = _classes_answer({"2a": (rows((24, 9.0, 0.05), (720, 14.0, 0.4)), None)})
+    worse = classes_answer({"2a": (rows((24, 9.0, 0.05), (720, 14.0, 0.4)), None)})
     assert worse.startswith("720 classes: mean 14.0 min against 9.0 min with 24 classes")
-    better = _classes_answer({"2a": (rows((24, 9.0, 0.05), (720, 4.0, 0.4)), None)})
+    better = classes_answer({"2a": (rows((24, 9.0, 0.05), (720, 4.0, 0.4)), None)})
     assert "the finest classes read best here (mean 4.0 min" in better
-    assert _classes_answer({"2a": (rows((24, 9.0, 0.05)), None)}) is None
+    assert classes_answer({"2a": (rows((24, 9.0, 0.05)), None)}) is None
 
 
 def test_periodic_answer_says_win_only_when_the_periodic_labels_are_best():
     periodic = [{"representation": "sin/cos", "mean_min": 3.0, "median_min": 1.0}]
     other = [{"representation": "720 classes", "mean_min": 5.0, "median_min": 1.5}]
-    assert _periodic_answer({"2d": (periodic, None), "2a": (other, None)}).startswith("Periodic labels win")
+    assert periodic_answer({"2d": (periodic, None), "2a": (other, None)}).startswith("Periodic labels win")
     other[0]["mean_min"] = 2.0
-    assert _periodic_answer({"2d": (periodic, None), "2a": (other, None)}).startswith("Periodic labels do not win")
-    assert _periodic_answer({"2d": (periodic, None)}) is None
+    assert periodic_answer({"2d": (periodic, None), "2a": (other, None)}).startswith("Periodic labels do not win")
+    assert periodic_answer({"2d": (periodic, None)}) is None
     assert np.isfinite(periodic[0]["mean_min"])
 
 
@@ -93,9 +93,9 @@ def test_periodic_answer_calls_a_gap_within_the_paired_noise_a_tie(tmp_path):
     periodic = [{"representation": "sin/cos", "mean_min": errors.mean(), "median_min": 0.6}]
     other = [{"representation": "hour classes", "mean_min": errors.mean() + 0.05, "median_min": 0.57}]
     # A constant shift has no spread: the paired noise is 0 and 0.05 min is a real difference.
-    assert "win by 0.05 min" in _periodic_answer({"2d": (periodic, folders["2d"]), "2c": (other, folders["2c"])})
+    assert "win by 0.05 min" in periodic_answer({"2d": (periodic, folders["2d"]), "2c": (other, folders["2c"])})
     np.savez(folders["2c"] / "predictions.npz", test_index=np.arange(1800), errors_0=rng.permutation(errors) + 0.05)
-    tie = _periodic_answer({"2d": (periodic, folders["2d"]), "2c": (other, folders["2c"])})
+    tie = periodic_answer({"2d": (periodic, folders["2d"]), "2c": (other, folders["2c"])})
     assert "tie with the best other representation" in tie and "within the noise" in tie
 
 

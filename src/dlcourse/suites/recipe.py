@@ -62,10 +62,11 @@ def train_and_score(
     `evals`) with full passes in eval mode: no dropout, running batch-norm statistics, unaugmented images."""
     history = ctx.fit(model, train, config, evals=evals, label=label, loss_fn=loss_fn, metrics=metrics, **fit_kwargs)
     sets = dict(score) if score is not None else {"train": train, **(evals or {})}
+    sets = {split: data for split, data in sets.items() if data is not None}
     scores: dict[str, float] = {}
-    with ctx.busy(f"scoring {label} on {', '.join(k for k, v in sets.items() if v is not None)}"):
-        for split, data in sets.items():
-            if data is not None:
+    if sets:  # score={}: the caller scores the model its own way
+        with ctx.busy(f"scoring {label} on {', '.join(sets)}"):
+            for split, data in sets.items():
                 loss, acc = evaluate(model, data, loss_fn=loss_fn, metrics=metrics)
                 scores[f"{split}_loss"], scores[f"{split}_acc"] = loss, acc
     return Trained(model, history, scores)

@@ -60,7 +60,7 @@ CNN_VARIANTS: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = (
 )
 
 
-def _study(ctx: TaskContext, builds: list[tuple[str, Any, dict]], train, test, family: str) -> list[dict]:
+def study(ctx: TaskContext, builds: list[tuple[str, Any, dict]], train, test, family: str) -> list[dict]:
     """Train each (name, model, spec) under the same settings; returns one table row per model."""
     rows, histories = [], {}
     ctx.plan(len(builds))
@@ -120,7 +120,7 @@ def task_3_2(ctx: TaskContext) -> None:
         f"{s.width} neurons (wide enough to learn MNIST well, narrow enough to keep the deepest under 2M "
         "parameters and the training time close to the 3.1 network's)."
     )
-    rows = _study(ctx, builds, train, test, "MLP")
+    rows = study(ctx, builds, train, test, "MLP")
     for text in depth_observations(rows, "MLP"):
         ctx.answer(text)
     ctx.answer(depth_trend(rows[1:], f"{s.width} neurons per hidden layer"))
@@ -149,17 +149,17 @@ def task_4_2(ctx: TaskContext) -> None:
         f"{s.batch_size}, {s.epochs} epochs): the 4.1 network [32, 64, 128], a narrower [16, 32, 64], a wider "
         "[48, 96, 192], a shallower [32, 64] and a deeper [32, 64, 128, 256]. Hidden layers = conv layers."
     )
-    cnn_rows = _study(ctx, builds, train, test, "CNN")
+    cnn_rows = study(ctx, builds, train, test, "CNN")
     for text in depth_observations(cnn_rows, "CNN"):
         ctx.answer(text)
     deepest = max(CNN_VARIANTS, key=lambda v: len(v[0]))[0]
     series = [r for r, (filters, _) in zip(cnn_rows, CNN_VARIANTS, strict=True) if deepest[: len(filters)] == filters]
     ctx.answer(depth_trend(series, f"filters {list(deepest)} taken in order"))
     ctx.answer(fitting_sentence(series, f"filters {list(deepest)} taken in order", len(test[1])))
-    _compare_with_mlps(ctx, cnn_rows, test)
+    compare_with_mlps(ctx, cnn_rows, test)
 
 
-def _compare_with_mlps(ctx: TaskContext, cnn_rows: list[dict], test) -> None:
+def compare_with_mlps(ctx: TaskContext, cnn_rows: list[dict], test) -> None:
     """Table 4.2 against Table 3.2: the MLPs are reloaded from task 3.2 and timed here, on this device."""
     folder = ctx.earlier_run("3.2")
     if folder is None:

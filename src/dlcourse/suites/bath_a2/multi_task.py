@@ -51,7 +51,7 @@ def task_6_2(ctx: TaskContext) -> None:
         learning_curves({f"λ={r['lambda']:g}": r["history"] for r in rows}, "Multi-task network (mean of both heads)"),
         caption="Training curves per λ; accuracy is the mean of the two heads' accuracies",
     )
-    single = _single_task_results(ctx)
+    single = single_task_results(ctx)
     chance = {"item": 1 / CLASSES["item"], "group": 1 / CLASSES["group"]}
     ctx.run.figure(
         "accuracy_vs_lambda",
@@ -64,14 +64,14 @@ def task_6_2(ctx: TaskContext) -> None:
         ),
         caption="Both heads' test accuracy against λ, with the single-task networks (6.1) and chance",
     )
-    _record_metrics(ctx, rows)
-    for text in _observations(rows, single, chance, test):
+    record_metrics(ctx, rows)
+    for text in observations(rows, single, chance, test):
         ctx.answer(text)
     if single:
-        _compare_with_single_task(ctx, rows, single, len(test[0]))
+        compare_with_single_task(ctx, rows, single, len(test[0]))
 
 
-def _single_task_results(ctx: TaskContext) -> dict[str, dict[str, Any]]:
+def single_task_results(ctx: TaskContext) -> dict[str, dict[str, Any]]:
     """6.1's results when it ran with this profile, by task name; empty otherwise."""
     folder = ctx.earlier_run("6.1")
     rows = load_json(folder / "single_task.json") if folder else None
@@ -81,7 +81,7 @@ def _single_task_results(ctx: TaskContext) -> dict[str, dict[str, Any]]:
     return {row["task"]: row for row in rows}
 
 
-def _record_metrics(ctx: TaskContext, rows: list[dict[str, Any]]) -> None:
+def record_metrics(ctx: TaskContext, rows: list[dict[str, Any]]) -> None:
     for r in rows:
         lam = f"{r['lambda']:g}"
         ctx.run.metric(f"item_test_acc_lambda_{lam}", r["item_test_acc"], f"λ={lam}: item head test accuracy")
@@ -89,7 +89,7 @@ def _record_metrics(ctx: TaskContext, rows: list[dict[str, Any]]) -> None:
     ctx.run.metric("parameters", rows[0]["parameters"], "parameters of the multi-task network")
 
 
-def _observations(rows, single, chance, test) -> list[str]:
+def observations(rows, single, chance, test) -> list[str]:
     by_lambda = {r["lambda"]: r for r in rows}
     notes = []
     majority = largest_group_share(test)
@@ -120,7 +120,7 @@ def _observations(rows, single, chance, test) -> list[str]:
     return notes
 
 
-def _compare_with_single_task(ctx: TaskContext, rows, single, n_test: int) -> None:
+def compare_with_single_task(ctx: TaskContext, rows, single, n_test: int) -> None:
     """The multi-task network against the two 6.1 networks: accuracy, parameters, training time."""
     both_params = sum(r["parameters"] for r in single.values())
     both_seconds = sum(r["train_seconds"] for r in single.values())

@@ -51,7 +51,7 @@ def task_1(ctx: TaskContext) -> None:
         pca = fit_pca(x_train, s.components)
     ctx.run.metric("pca_seconds", time.perf_counter() - start, f"seconds to fit PCA to {len(x_train):,} images")
     train_2d, test_2d = project(pca, x_train), project(pca, x_test)
-    _record_embedding(ctx, pca, train_2d, ds)
+    record_embedding(ctx, pca, train_2d, ds)
 
     svm = partial(LinearSVC, C=s.svm_c)
     with ctx.busy("a linear SVM for each of the 45 digit pairs in 2-D"):
@@ -60,10 +60,10 @@ def task_1(ctx: TaskContext) -> None:
     x_capped = flatten(scale_symmetric(capped.x_train))
     with ctx.busy("a linear SVM for each of the 45 digit pairs in 784-D"):
         in_784d = pairwise_separability((x_capped, capped.y_train), (x_test, ds.y_test), svm)
-    _record_separability(ctx, ds, in_2d, in_784d, (len(train_2d), len(x_capped), len(x_test)))
+    record_separability(ctx, ds, in_2d, in_784d, (len(train_2d), len(x_capped), len(x_test)))
 
 
-def _record_embedding(ctx: TaskContext, pca, train_2d: np.ndarray, ds) -> None:
+def record_embedding(ctx: TaskContext, pca, train_2d: np.ndarray, ds) -> None:
     """The 2-D embedding's arrays, explained variance, answers and figures (scatter, scree, the two axes)."""
     classes = np.arange(ds.num_classes)
     centroids, covariances = class_spread(train_2d, ds.y_train, classes)
@@ -97,7 +97,7 @@ def _record_embedding(ctx: TaskContext, pca, train_2d: np.ndarray, ds) -> None:
     )
 
 
-def _record_separability(ctx: TaskContext, ds, in_2d: Separability, in_784d: Separability, sizes) -> None:
+def record_separability(ctx: TaskContext, ds, in_2d: Separability, in_784d: Separability, sizes) -> None:
     """The pairwise SVM results in both spaces: their table, heat maps, counts and what they answer; `sizes`
     are the numbers of 2-D training, 784-D training and test images."""
     s: PcaSettings = ctx.settings

@@ -64,11 +64,11 @@ def task_2(ctx: TaskContext) -> None:
     results = {pair: train_pair(ds, pair, s, ctx.seed) for pair in pairs}
     seconds = time.perf_counter() - start
     ctx.run.metric("seconds_all_pairs", seconds, f"seconds to train and test all {len(pairs)} pairs")
-    _record_pairs(ctx, results)
-    _report_zero_one(ctx, results[0, 1], s)
-    _report_five(ctx, results, ds, s)
+    record_pairs(ctx, results)
+    report_zero_one(ctx, results[0, 1], s)
+    report_five(ctx, results, ds, s)
     if s.all_pairs:
-        _report_all(ctx, results, ds)
+        report_all(ctx, results, ds)
 
 
 def train_pair(ds: Dataset, pair: tuple[int, int], s: PerceptronSettings, seed: int) -> PairResult:
@@ -94,7 +94,7 @@ def _name(pair: tuple[int, int]) -> str:
     return f"{pair[0]}-{pair[1]}"
 
 
-def _record_pairs(ctx: TaskContext, results: dict[tuple[int, int], PairResult]) -> None:
+def record_pairs(ctx: TaskContext, results: dict[tuple[int, int], PairResult]) -> None:
     """Everything the figures are drawn from, so they can be redrawn without retraining."""
     rows = list(results.values())
     width = max(len(r.errors) for r in rows)
@@ -113,7 +113,7 @@ def _record_pairs(ctx: TaskContext, results: dict[tuple[int, int], PairResult]) 
     )
 
 
-def _report_zero_one(ctx: TaskContext, r: PairResult, s: PerceptronSettings) -> None:
+def report_zero_one(ctx: TaskContext, r: PairResult, s: PerceptronSettings) -> None:
     ctx.run.metric("pair_0_1_test_acc", r.test_acc, "0 vs 1: test accuracy")
     ctx.run.metric("pair_0_1_train_acc", r.train_acc, "0 vs 1: training accuracy")
     ctx.run.metric("pair_0_1_iterations", len(r.errors), "0 vs 1: iterations run")
@@ -139,7 +139,7 @@ def _report_zero_one(ctx: TaskContext, r: PairResult, s: PerceptronSettings) -> 
     )
 
 
-def _report_five(
+def report_five(
     ctx: TaskContext, results: dict[tuple[int, int], PairResult], ds: Dataset, s: PerceptronSettings
 ) -> None:
     repeats = {pair: [results[pair].test_acc] for pair in FIVE_PAIRS}
@@ -169,7 +169,7 @@ def _report_five(
     )
 
 
-def _report_all(ctx: TaskContext, results: dict[tuple[int, int], PairResult], ds: Dataset) -> None:
+def report_all(ctx: TaskContext, results: dict[tuple[int, int], PairResult], ds: Dataset) -> None:
     rows = sorted(results.values(), key=lambda r: r.test_acc)
     table = np.full((10, 10), np.nan)
     for r in rows:

@@ -55,24 +55,24 @@ def task_6_1(ctx: TaskContext) -> None:
         ctx.run.metric(f"{row['task']}_test_acc", row["test_acc"], f"{row['task']} network: test accuracy")
     ctx.run.metric("parameters_each", rows[0]["parameters"], "parameters of the item network")
     ctx.run.metric("parameters_both", sum(r["parameters"] for r in rows), "parameters of both networks together")
-    ctx.run.table("single_task", [_public(r) for r in rows], title="Single-task networks: test accuracy, size, time")
-    ctx.run.write_json("single_task.json", [_public(r) for r in rows])
+    ctx.run.table("single_task", [public(r) for r in rows], title="Single-task networks: test accuracy, size, time")
+    ctx.run.write_json("single_task.json", [public(r) for r in rows])
     ctx.run.figure(
         "curves",
         learning_curves({r["task"]: r["history"] for r in rows}, "Single-task CNNs"),
         caption="Accuracy and loss per epoch of the item and the group network",
     )
-    ctx.answer(_chance_note(rows, test))
-    _group_errors(ctx, ds.classes, rows[1]["model"], test)
+    ctx.answer(chance_note(rows, test))
+    group_errors(ctx, ds.classes, rows[1]["model"], test)
     if s.tune:
-        _tune(ctx, train)
+        tune(ctx, train)
 
 
-def _public(row: dict[str, Any]) -> dict[str, Any]:
+def public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in ("history", "model")}
 
 
-def _chance_note(rows: list[dict[str, Any]], test) -> str:
+def chance_note(rows: list[dict[str, Any]], test) -> str:
     majority = largest_group_share(test)
     item, group = rows
     return (
@@ -82,7 +82,7 @@ def _chance_note(rows: list[dict[str, Any]], test) -> str:
     )
 
 
-def _group_errors(ctx: TaskContext, item_names: tuple[str, ...], model, test) -> None:
+def group_errors(ctx: TaskContext, item_names: tuple[str, ...], model, test) -> None:
     """Which items the group network puts in the wrong group, as a table and a sentence."""
     items, groups = test[1][:, 0], test[1][:, 1]
     wrong = predict(model, test[0]).argmax(1).numpy() != groups
@@ -114,7 +114,7 @@ def _group_errors(ctx: TaskContext, item_names: tuple[str, ...], model, test) ->
     )
 
 
-def _tune(ctx: TaskContext, train) -> None:
+def tune(ctx: TaskContext, train) -> None:
     """The FAQ's optional Adam tuning: batch size x learning rate, scored on a stratified 10% validation split
     of the training set (the test set stays unseen), for each task."""
     s: SingleTaskSettings = ctx.settings

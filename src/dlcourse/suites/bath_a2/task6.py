@@ -16,7 +16,7 @@ from torch import nn
 from dlcourse.data import channels_first, scale_unit
 from dlcourse.data.dataset import Dataset
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
-from dlcourse.models import cnn, multitask, parameter_counts
+from dlcourse.models import cnn, multitask
 from dlcourse.settings import setting
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.mixins import DataSize, Scheduled
@@ -159,21 +159,16 @@ def multitask_row(ctx: TaskContext, lam: float, train, test) -> dict[str, Any]:
     """Train the shared network with loss = lam * L(item) + (1 - lam) * L(group)."""
     s: MultiTaskSettings = ctx.settings
     model = multitask_cnn(s)
-    history = ctx.fit(
-        model,
-        train,
-        ctx.config(),
-        evals={"test": test},
-        label=f"lambda={lam:g}",
-        loss_fn=weighted_task_loss(lam),
-        metrics=per_head_accuracy(*TASK_NAMES),
-    )
-    final = history.last  # the test set is scored, head by head, after the last epoch
+    trained = train_and_score(
+        ctx, model, train, ctx.config(), label=f"lambda={lam:g}", evals={"test": test}, score={},
+        loss_fn=weighted_task_loss(lam), metrics=per_head_accuracy(*TASK_NAMES),
+    )  # fmt: skip
+    final = trained.history.last  # the test set is scored, head by head, after the last epoch
     return {
         "lambda": lam,
         "item_test_acc": round(final["test_acc_item"], 4),
         "group_test_acc": round(final["test_acc_group"], 4),
-        "parameters": parameter_counts(model)["total"],
-        "train_seconds": round(sum(history.column("seconds")), 1),
-        "history": history,
+        "parameters": trained.parameters["total"],
+        "train_seconds": round(trained.seconds, 1),
+        "history": trained.history,
     }

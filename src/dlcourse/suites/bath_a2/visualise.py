@@ -36,7 +36,7 @@ class VisualiseSettings(SizedTestSet):
     )
 
 
-def _trained_cnn(ctx: TaskContext) -> torch.nn.Module:
+def trained_cnn(ctx: TaskContext) -> torch.nn.Module:
     folder = ctx.earlier_run("4.1")
     if folder is None:
         raise DataNotFound(
@@ -63,15 +63,15 @@ def _trained_cnn(ctx: TaskContext) -> torch.nn.Module:
 )
 def task_5(ctx: TaskContext) -> None:
     s: VisualiseSettings = ctx.settings
-    model = _trained_cnn(ctx)
-    _filters(ctx, model)
+    model = trained_cnn(ctx)
+    filters(ctx, model)
     ds = ctx.load("mnist")
     images = {d: torch.as_tensor(scale_unit(ds.x_test[np.flatnonzero(ds.y_test == d)[0]]))[None] for d in s.digits}
-    _activations(ctx, model, images)
-    _dreams(ctx, model, images, s)
+    activations(ctx, model, images)
+    dreams(ctx, model, images, s)
 
 
-def _filters(ctx: TaskContext, model: torch.nn.Module) -> None:
+def filters(ctx: TaskContext, model: torch.nn.Module) -> None:
     for i, conv in enumerate(conv_layers(model), start=1):
         w = conv.weight.detach()
         out_ch, in_ch, k, _ = w.shape
@@ -153,7 +153,7 @@ def two_signed_filters(weight: torch.Tensor) -> int:
     return int(((first > 0.25 * scale).any(1) & (first < -0.25 * scale).any(1)).sum())
 
 
-def _activations(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Tensor]) -> None:
+def activations(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Tensor]) -> None:
     rows, channel_means = [], {}
     for digit, image in images.items():
         maps = conv_activations(model, image)
@@ -200,7 +200,7 @@ def cosine(u: np.ndarray, v: np.ndarray) -> float:
     return float(u @ v) / norms if norms > 0 else 1.0
 
 
-def _dreams(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Tensor], s: VisualiseSettings) -> None:
+def dreams(ctx: TaskContext, model: torch.nn.Module, images: dict[int, torch.Tensor], s: VisualiseSettings) -> None:
     generator = torch.Generator().manual_seed(ctx.seed)
     # The layer dream raises the mean of the layer's ReLU output, as DeepDream does, not its pre-activation.
     layer = activation_after(model, conv_layers(model)[min(s.dream_layer, len(conv_layers(model))) - 1])

@@ -57,7 +57,7 @@ def task_1_4(ctx: TaskContext) -> None:
     for lr in s.rates:
         path = descend(bowl.grad, start, lr, s.steps)
         final = bowl.value(path[-1])
-        verdict = _verdict(bowl, lr, final, bowl.value(start))
+        verdict = behaviour_of(bowl, lr, final, bowl.value(start))
         paths[f"η = {lr:g} ({verdict})"] = path
         rows.append({"learning rate η": lr, "f(θ₀)": bowl.value(start), f"f(θ_{s.steps})": final, "behaviour": verdict})
     ctx.run.array("paths", **{f"lr_{lr:g}": p for lr, p in zip(s.rates, paths.values(), strict=True)})
@@ -76,7 +76,7 @@ def task_1_4(ctx: TaskContext) -> None:
     )
 
 
-def _verdict(bowl: Quadratic, lr: float, final: float, initial: float) -> str:
+def behaviour_of(bowl: Quadratic, lr: float, final: float, initial: float) -> str:
     if lr >= bowl.stable_below or final > initial:
         return "diverges"
     return "crawls" if final > 1e-2 * initial else "converges"

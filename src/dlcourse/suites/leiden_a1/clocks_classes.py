@@ -43,10 +43,10 @@ def task_2a(ctx: TaskContext) -> None:
             "that neighbouring classes are neighbouring times. "
             f"Mean error: {fine.row['mean_min']:.1f} min with {fine.rep.count} classes against "
             f"{coarse.row['mean_min']:.1f} min with {coarse.rep.count} (whose interval alone costs "
-            f"{_interval_cost(coarse.rep.width):.1f} min on average even when every class is right)."
+            f"{interval_cost(coarse.rep.width):.1f} min on average even when every class is right)."
         )
 
 
-def _interval_cost(width: int) -> float:
+def interval_cost(width: int) -> float:
     """Mean error of a right class: the distance from a whole minute of the interval to its middle."""
     return float(np.abs(np.arange(width) - (width - 1) / 2).mean())

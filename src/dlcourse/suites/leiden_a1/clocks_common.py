@@ -14,6 +14,7 @@ from dlcourse.data.clock_data import ClockSet, load_clocks
 from dlcourse.data.clocks import UPRIGHT, Variety
 from dlcourse.models import clocknet, count_parameters
 from dlcourse.plots.clocks import clock_grid, error_histograms, hhmm, training_curves
+from dlcourse.suites import recipe
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.leiden_a1.clocks_settings import DESIGN_REASON, ClockSettings
 from dlcourse.telltime import CONSTANT_BASELINE, Representation, common_sense_error, error_summary
@@ -107,7 +108,7 @@ def reader_spec(s: ClockSettings, rep: Representation, size: int) -> dict[str, A
     return {"network": network, "representation": representation_spec(rep), "views": list(s.views)}
 
 
-def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, label: str, index: int) -> Result:
+def train_and_read(ctx: TaskContext, splits: ClockSplits, rep: Representation, label: str, index: int) -> Result:
     """Train a fresh clocknet for `rep` (the same initial seed for every representation), keep it in the run
     folder as `model_<index>.pt` and score it on the test clocks with the common-sense error."""
     s: ClockSettings = ctx.settings
@@ -122,15 +123,12 @@ def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, 
         return (common_sense_error(rep.decode(out), target[:, -1]) <= TOLERANCE).sum()
 
     config = ctx.config(lr_schedule="cosine", optimizer="adamw", eval_batch_size=EVAL_BATCH)
-    history = ctx.fit(
-        model,
-        splits.targets("train", rep),
-        config,
-        evals={"val": splits.targets("val", rep)},
-        label=label,
-        loss_fn=loss_fn,
-        metrics=Metrics(within),
+    train, val = splits.targets("train", rep), splits.targets("val", rep)
+    # Scored below in turned views, not by the recipe's single pass.
+    trained = recipe.train_and_score(
+        ctx, model, train, config, label=label, evals={"val": val}, score={}, loss_fn=loss_fn, metrics=Metrics(within)
     )
+    history = trained.history
     predicted = read_views(model.eval(), rep, splits.x["test"], EVAL_BATCH, s.views)
     errors = common_sense_error(predicted, splits.times("test").astype(np.float64))
     ctx.run.checkpoint(f"model_{index}", model, spec | {"test_mean_min": float(errors.mean())})
@@ -138,7 +136,7 @@ def train_and_score(ctx: TaskContext, splits: ClockSplits, rep: Representation, 
         "representation": rep.name,
         "outputs": rep.outputs,
         **error_summary(errors),
-        "train_seconds": float(sum(history.column("seconds"))),
+        "train_seconds": trained.seconds,
         "parameters": count_parameters(model),
     }
     return Result(rep, row, predicted, errors, history)
@@ -162,7 +160,7 @@ def compare(ctx: TaskContext, reps: list[Representation], title: str) -> tuple[C
             "closest to the others (the medoid), so that one view read an hour off is outvoted."
         )
     ctx.plan(len(reps))
-    results = [train_and_score(ctx, splits, rep, label=rep.name, index=i) for i, rep in enumerate(reps)]
+    results = [train_and_read(ctx, splits, rep, label=rep.name, index=i) for i, rep in enumerate(reps)]
     record(ctx, splits, results, title)
     return splits, results
 

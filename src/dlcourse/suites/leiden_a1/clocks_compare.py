@@ -41,7 +41,7 @@ def task_2e(ctx: TaskContext) -> None:
     found = best_of_each(ctx)
     rows = found.rows
     if ctx.settings.heldout:
-        _score_heldout(ctx, rows, found.models)
+        score_heldout(ctx, rows, found.models)
     ctx.run.table("best", rows, title="The best model of each representation, by mean common-sense error")
     ctx.run.figure(
         "cdf",
@@ -57,7 +57,7 @@ def task_2e(ctx: TaskContext) -> None:
         f"{rows[0]['median error (min)']} min; worst of the best: {rows[-1]['representation']}, mean "
         f"{rows[-1]['mean error (min)']} min."
     )
-    for answer in (_classes_answer(found.every), _wrap_answer(found.every), _periodic_answer(found.every)):
+    for answer in (classes_answer(found.every), wrap_answer(found.every), periodic_answer(found.every)):
         if answer:
             ctx.answer(answer)
 
@@ -104,7 +104,7 @@ def best_of_each(ctx: TaskContext) -> BestOfEach:
     return found
 
 
-def _score_heldout(ctx: TaskContext, rows: list[dict], models: dict[str, tuple[Path, int]]) -> None:
+def score_heldout(ctx: TaskContext, rows: list[dict], models: dict[str, tuple[Path, int]]) -> None:
     """Each best reader on the held-out renderer's clocks: columns beside its test numbers, and the record."""
     size = models[rows[0]["representation"]][1]
     clocks = clocks_heldout.draw(ctx, ctx.settings.heldout, size)
@@ -149,7 +149,7 @@ def _gap_sentence(best: dict) -> str:
     )
 
 
-def _classes_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
+def classes_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
     """What goes wrong with 720 classes, from 2a's rows."""
     rows = {r["outputs"]: r for r in every.get("2a", ([], None))[0]}
     if DIAL not in rows or len(rows) < 2:
@@ -170,7 +170,7 @@ def _classes_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
     )
 
 
-def _wrap_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
+def wrap_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
     """The wrap-around of plain regression near 12 o'clock, from 2b's recorded errors."""
     rows, folder = every.get("2b", ([], None))
     if len(rows) < 2 or folder is None:
@@ -185,7 +185,7 @@ def _wrap_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
     return "Wrap-around of the single number: " + "; ".join(parts) + "."
 
 
-def _periodic_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
+def periodic_answer(every: dict[str, tuple[list[dict], Path]]) -> str | None:
     """Whether the periodic labels beat the best of every other representation, by more than the test clocks'
     noise: two standard errors of the mean of the paired differences (both read the same test clocks)."""
     if "2d" not in every or len(every) < 2:

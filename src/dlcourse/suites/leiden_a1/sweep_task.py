@@ -82,7 +82,7 @@ def task_1(ctx: TaskContext) -> None:
             ctx.say("Search data: " + "; ".join(notes["fashion-mnist"]))
         pruning = Pruning(s.pruner, getattr(s, f"{net}_prune_after"))
         searched[net] = sweep_trials(ctx, net, trials, trials_dir / f"{net}.jsonl", context, workers, pruning)
-        _record_search(ctx, net, searched[net], s)
+        record_search(ctx, net, searched[net], s)
     search_seconds = time.perf_counter() - start
     finals = transfer(ctx, searched, trials_dir / "final.jsonl", context, workers)
     ctx.run.metric("search_seconds", round(search_seconds, 1), "wall seconds of the searches (this run)")
@@ -92,7 +92,7 @@ def task_1(ctx: TaskContext) -> None:
     ctx.run.write_json("trials.json", {**searched, "final": finals})
 
 
-def _record_search(ctx: TaskContext, net: str, records: list[dict], s: SweepSettings) -> None:
+def record_search(ctx: TaskContext, net: str, records: list[dict], s: SweepSettings) -> None:
     name = NETWORKS[net]
     epochs = s.mlp_epochs if net == "mlp" else s.cnn_epochs
     rows = table_rows(records)

@@ -75,7 +75,7 @@ def task_q9(ctx: TaskContext) -> None:
         histories[f"batch {b}"] = history
         ctx.run.history(f"batch-{b}", history)
         summary = summarise(trained)
-        moments = _first_norm_moments(model, x_probe)
+        moments = first_norm_moments(model, x_probe)
         errors = (
             batch_statistic_error(moments, b, torch.Generator().manual_seed(ctx.seed)) if b <= len(moments) else None
         )
@@ -86,15 +86,15 @@ def task_q9(ctx: TaskContext) -> None:
                 "seconds per epoch": round(history.mean_epoch_seconds(), 2),
                 "val acc (%)": round(100 * summary["val_acc"], 2) if "val_acc" in summary else "",
                 "test acc, eval mode (%)": round(100 * summary["test_acc"], 2),
-                "test acc, batch statistics (%)": round(100 * _batch_statistics_accuracy(model, data.test, b), 2),
+                "test acc, batch statistics (%)": round(100 * batch_statistics_accuracy(model, data.test, b), 2),
                 "batch mean error (std units)": round(errors[0], 4) if errors else "",
                 "batch variance error (relative)": round(errors[1], 4) if errors else "",
             }
         )
-    _record(ctx, s, rows, histories, data.on)
+    record(ctx, s, rows, histories, data.on)
 
 
-def _record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories: dict[str, History], on: str) -> None:
+def record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories: dict[str, History], on: str) -> None:
     ctx.run.table("batch_sizes", rows, title=f"Batch norm CNN by minibatch size (test accuracy {on})")
     column = "val_acc" if "val_acc" in next(iter(histories.values())).last else "train_acc"
     ctx.run.figure(
@@ -142,7 +142,7 @@ def _record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories:
     )
 
 
-def _first_norm_moments(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+def first_norm_moments(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """Per-image channel moments (see `channel_moments`) of what the first batch-norm layer receives."""
     norm = next(m for m in model.modules() if isinstance(m, nn.BatchNorm2d))
     seen: list[torch.Tensor] = []
@@ -157,7 +157,7 @@ def _first_norm_moments(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return torch.cat(seen)
 
 
-def _batch_statistics_accuracy(model: nn.Module, test, batch_size: int) -> float:
+def batch_statistics_accuracy(model: nn.Module, test, batch_size: int) -> float:
     """Test accuracy with batch norm in train mode: every batch of `batch_size` test images is normalised with
     its own statistics (on a copy, so the model's running averages are untouched)."""
     probe = copy.deepcopy(model).train()

@@ -113,10 +113,10 @@ def task_q3(ctx: TaskContext) -> None:
         f"train-test gap is {100 * (mnist_train - mnist_test):.1f} points on MNIST and "
         f"{100 * (cifar['train_acc'] - cifar['test_acc']):.1f} on CIFAR-10."
     )
-    _why_harder(ctx, mnist, s.shift)
+    why_harder(ctx, mnist, s.shift)
 
 
-def _why_harder(ctx: TaskContext, mnist: datasets.Dataset, shift: int) -> None:
+def why_harder(ctx: TaskContext, mnist: datasets.Dataset, shift: int) -> None:
     """Reasons measured, not asserted: how separable the classes are in pixel space, and how the trained Q2
     network copes with images moved by a few pixels or mirrored."""
     cifar = ctx.load("cifar10")

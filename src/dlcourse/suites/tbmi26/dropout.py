@@ -92,10 +92,10 @@ def task_q7(ctx: TaskContext) -> None:
         "scored again in eval mode: during training each prediction is made by a random thinned network, so "
         "Q6's training curve understates what the network can do, and its validation curve can lie above it."
     )
-    _test_time(ctx)
+    test_time(ctx)
 
 
-def _test_time(ctx: TaskContext) -> None:
+def test_time(ctx: TaskContext) -> None:
     """At test time dropout is off; PyTorch's inverted dropout scales the kept units by 1 / (1 - p) during
     training, so the expected activation is the same in both modes and nothing needs rescaling at test time."""
     folder = ctx.earlier_run("q6")

@@ -89,38 +89,38 @@ BEST = ResidualSettings(
 )
 def task_q10(ctx: TaskContext) -> None:
     s: ResidualSettings = ctx.settings
-    _check(s)
+    check(s)
     data = cifar10(ctx)
-    ctx.answer(_describe(s))
+    ctx.answer(describe(s))
     loss = label_smoothing_loss(s.label_smoothing)
-    augment = _augment(s)
+    augment = augmentation(s)
     fast = ctx.device.type == "cuda"
     if fast:
-        _warm_up(ctx, s, data, loss, augment)
+        warm_up(ctx, s, data, loss, augment)
     previous = torch.backends.cudnn.benchmark
     torch.backends.cudnn.benchmark = fast  # pick the fastest convolution kernels once (fixed shapes)
     try:
         ctx.plan(s.seeds)
-        runs = [_train_seed(ctx, s, data, loss, augment, seed) for seed in range(ctx.seed, ctx.seed + s.seeds)]
+        runs = [train_seed(ctx, s, data, loss, augment, seed) for seed in range(ctx.seed, ctx.seed + s.seeds)]
     finally:
         torch.backends.cudnn.benchmark = previous
-    _report(ctx, s, data, runs)
+    report(ctx, s, data, runs)
 
 
-def _check(s: ResidualSettings) -> None:
+def check(s: ResidualSettings) -> None:
     if s.model == "resnet" and len(s.blocks) != len(s.widths) - 1:
         raise InvalidSetting(f"resnet: {len(s.widths)} widths (stem + stages) need {len(s.widths) - 1} block counts")
     if s.model == "airbench" and len(s.widths) != 3:
         raise InvalidSetting(f"airbench has 3 conv groups, so 3 widths; got {len(s.widths)}")
 
 
-def _augment(s: ResidualSettings) -> Augment | None:
+def augmentation(s: ResidualSettings) -> Augment | None:
     if s.flip:
         return flip_and_crop(s.crop_padding)
     return (lambda x, generator: random_crop(x, generator, s.crop_padding)) if s.crop_padding else None
 
 
-def _describe(s: ResidualSettings) -> str:
+def describe(s: ResidualSettings) -> str:
     parts = (["random left-right flips"] if s.flip else []) + (
         [f"random shifts of up to {s.crop_padding} pixels"] if s.crop_padding else []
     )
@@ -185,7 +185,7 @@ def _optimizer(model: nn.Module, s: ResidualSettings) -> torch.optim.Optimizer:
     return torch.optim.SGD(groups, lr=s.lr, momentum=s.momentum, nesterov=s.momentum > 0)
 
 
-def _warm_up(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augment) -> None:
+def warm_up(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augment) -> None:
     """One untimed short training first, so the timed runs do not pay for CUDA start-up and kernel selection."""
     model, _, _ = _build(s, data, ctx.device)
     n = min(len(data.train[1]), 4 * s.batch_size + len(data.train[1]) % s.batch_size)  # the short batch too
@@ -194,7 +194,7 @@ def _warm_up(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augme
     fit(model, sample, config, optimizer=_optimizer(model, s), loss_fn=loss, device=ctx.device, augment=augment)
 
 
-def _train_seed(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augment, seed: int) -> dict[str, Any]:
+def train_seed(ctx: TaskContext, s: ResidualSettings, data: CifarData, loss, augment, seed: int) -> dict[str, Any]:
     seed_everything(seed)
     model, spec, whitening_seconds = _build(s, data, ctx.device)
     opt = _optimizer(model, s)
@@ -218,7 +218,7 @@ def _title(s: ResidualSettings) -> str:
     return f"airbench94 network {list(s.widths)}, {s.epochs} epochs"
 
 
-def _report(ctx: TaskContext, s: ResidualSettings, data: CifarData, runs: list[dict[str, Any]]) -> None:
+def report(ctx: TaskContext, s: ResidualSettings, data: CifarData, runs: list[dict[str, Any]]) -> None:
     key = "test_acc_tta" if s.tta else "test_acc"
     rows = [
         {
