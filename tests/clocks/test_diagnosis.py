@@ -66,3 +66,19 @@ def test_the_gap_sentence_follows_the_ratio(held_out, verdict):
     sentence = _gap_sentence(best)
     assert verdict in sentence and f"{held_out} min" in sentence
     assert ("does not" in sentence) == (held_out > 6.0)
+
+
+def test_a_reader_that_cannot_read_its_own_clocks_is_not_said_to_generalise():
+    from dlcourse.suites.leiden_a1.clocks_compare import _gap_sentence
+
+    best = {
+        "representation": "sin/cos",
+        "mean error (min)": 84.6,
+        "median error (min)": 58.9,
+        "held-out mean (min)": 85.1,
+        "held-out median (min)": 59.3,
+        "held-out / test mean": 1.01,
+    }
+    sentence = _gap_sentence(best)
+    assert "generalises:" not in sentence and "cannot show whether it generalises" in sentence
+    assert "85.1 min" in sentence and "1.01x" in sentence
