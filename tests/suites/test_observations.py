@@ -186,7 +186,10 @@ def test_tbmi26_q5_says_what_its_numbers_show():
     assert "2.0x more parameters" in cnn_against_dense(worse, dense, (22.5, 50.0))
     assert "5.0 points lower" in cnn_against_dense(worse, dense, (22.5, 50.0))
     assert "no advantage to explain" in why_convolutions(worse, dense) and "Why:" not in why_convolutions(worse, dense)
-    assert computation_sentence(worse, dense).startswith("The CNN also trained faster")
+    assert computation_sentence(worse, dense).startswith("The CNN trained faster")
+    bigger_and_slower = summary(2_000_000, 0.45, 5.0)
+    slower = computation_sentence(bigger_and_slower, dense)
+    assert slower.startswith("The CNN trained more slowly") and "Fewer parameters" not in slower
 
 
 def test_the_hour_head_is_explained_only_where_it_errs():
