@@ -65,7 +65,7 @@ def task_6_2(ctx: TaskContext) -> None:
         caption="Both heads' test accuracy against λ, with the single-task networks (6.1) and chance",
     )
     record_metrics(ctx, rows)
-    for text in observations(rows, single, chance, test):
+    for text in lambda_observations(rows, single, chance, test):
         ctx.answer(text)
     if single:
         compare_with_single_task(ctx, rows, single, len(test[0]))
@@ -89,7 +89,7 @@ def record_metrics(ctx: TaskContext, rows: list[dict[str, Any]]) -> None:
     ctx.run.metric("parameters", rows[0]["parameters"], "parameters of the multi-task network")
 
 
-def observations(rows, single, chance, test) -> list[str]:
+def lambda_observations(rows, single, chance, test) -> list[str]:
     by_lambda = {r["lambda"]: r for r in rows}
     notes = []
     majority = largest_group_share(test)

@@ -54,7 +54,7 @@ def _calculate(ctx: TaskContext) -> Calculation:
     return calc
 
 
-def record(ctx: TaskContext, calc: Calculation, section: str, name: str, title: str) -> None:
+def record_calculation(ctx: TaskContext, calc: Calculation, section: str, name: str, title: str) -> None:
     rows = [
         {"quantity": st.quantity, "formula": f"{st.quantity} {st.op} {st.formula}", "value": fmt(st.value, None),
          "remark": st.remark}
@@ -73,7 +73,7 @@ def record(ctx: TaskContext, calc: Calculation, section: str, name: str, title: 
 )
 def task_1_2(ctx: TaskContext) -> None:
     calc = _calculate(ctx)
-    record(ctx, calc, "forward", "forward", "Forward pass (a-f) and the label-smoothed loss (g)")
+    record_calculation(ctx, calc, "forward", "forward", "Forward pass (a-f) and the label-smoothed loss (g)")
     ctx.run.metric("loss", calc.loss, "cross-entropy loss l")
     ctx.run.metric("smoothed_loss", calc.smoothed_loss, f"label-smoothed loss (α = {calc.alpha:g})")
     ctx.run.metric("predicted", calc.predicted, "predicted class (numbered from 1)")
@@ -96,9 +96,9 @@ def task_1_2(ctx: TaskContext) -> None:
 def task_1_3(ctx: TaskContext) -> None:
     calc = _calculate(ctx)
     ctx.run.metric("loss", calc.loss, "cross-entropy loss l (a)")
-    record(ctx, calc, "forward", "forward", "Forward pass up to the loss")
-    record(ctx, calc, "backward", "backward", "Backward pass (b, c): every gradient of l")
-    record(ctx, calc, "sgd", "sgd", f"Parameters after one SGD step with η = {calc.eta:g} (d)")
+    record_calculation(ctx, calc, "forward", "forward", "Forward pass up to the loss")
+    record_calculation(ctx, calc, "backward", "backward", "Backward pass (b, c): every gradient of l")
+    record_calculation(ctx, calc, "sgd", "sgd", f"Parameters after one SGD step with η = {calc.eta:g} (d)")
     ctx.answer(
         "Backpropagation reuses each layer's upstream gradient: with g = ∂l/∂h̄ᵏ, ∂l/∂Wᵏ = (hᵏ⁻¹)ᵀ g is an outer "
         "product, ∂l/∂bᵏ = g, and g (Wᵏ)ᵀ passes the gradient one layer down, where ReLU's derivative zeroes the "

@@ -91,10 +91,12 @@ def task_q9(ctx: TaskContext) -> None:
                 "batch variance error (relative)": round(errors[1], 4) if errors else "",
             }
         )
-    record(ctx, s, rows, histories, data.on)
+    record_batch_sizes(ctx, s, rows, histories, data.on)
 
 
-def record(ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories: dict[str, History], on: str) -> None:
+def record_batch_sizes(
+    ctx: TaskContext, s: BatchSizeSettings, rows: list[dict], histories: dict[str, History], on: str
+) -> None:
     ctx.run.table("batch_sizes", rows, title=f"Batch norm CNN by minibatch size (test accuracy {on})")
     column = "val_acc" if "val_acc" in next(iter(histories.values())).last else "train_acc"
     ctx.run.figure(

@@ -89,9 +89,9 @@ BEST = ResidualSettings(
 )
 def task_q10(ctx: TaskContext) -> None:
     s: ResidualSettings = ctx.settings
-    check(s)
+    check_widths(s)
     data = cifar10(ctx)
-    ctx.answer(describe(s))
+    ctx.answer(describe_recipe(s))
     loss = label_smoothing_loss(s.label_smoothing)
     augment = augmentation(s)
     fast = ctx.device.type == "cuda"
@@ -104,10 +104,10 @@ def task_q10(ctx: TaskContext) -> None:
         runs = [train_seed(ctx, s, data, loss, augment, seed) for seed in range(ctx.seed, ctx.seed + s.seeds)]
     finally:
         torch.backends.cudnn.benchmark = previous
-    report(ctx, s, data, runs)
+    record_seeds(ctx, s, data, runs)
 
 
-def check(s: ResidualSettings) -> None:
+def check_widths(s: ResidualSettings) -> None:
     if s.model == "resnet" and len(s.blocks) != len(s.widths) - 1:
         raise InvalidSetting(f"resnet: {len(s.widths)} widths (stem + stages) need {len(s.widths) - 1} block counts")
     if s.model == "airbench" and len(s.widths) != 3:
@@ -120,7 +120,7 @@ def augmentation(s: ResidualSettings) -> Augment | None:
     return (lambda x, generator: random_crop(x, generator, s.crop_padding)) if s.crop_padding else None
 
 
-def describe(s: ResidualSettings) -> str:
+def describe_recipe(s: ResidualSettings) -> str:
     parts = (["random left-right flips"] if s.flip else []) + (
         [f"random shifts of up to {s.crop_padding} pixels"] if s.crop_padding else []
     )
@@ -218,7 +218,7 @@ def _title(s: ResidualSettings) -> str:
     return f"airbench94 network {list(s.widths)}, {s.epochs} epochs"
 
 
-def report(ctx: TaskContext, s: ResidualSettings, data: CifarData, runs: list[dict[str, Any]]) -> None:
+def record_seeds(ctx: TaskContext, s: ResidualSettings, data: CifarData, runs: list[dict[str, Any]]) -> None:
     key = "test_acc_tta" if s.tta else "test_acc"
     rows = [
         {
