@@ -1,11 +1,17 @@
 import contextlib
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 
+import dlcourse
 from dlcourse.settings import Settings, setting
+from dlcourse.suites import TASKS
+from dlcourse.suites.notebook.build import build_notebooks
 
 
 @dataclass(frozen=True)
@@ -29,3 +35,23 @@ def offline_runs(tmp_path_factory, threads: int | None = 1) -> Iterator[None]:
             yield
         finally:
             torch.set_num_threads(before)
+
+
+def recorded_numbers(folder: Path) -> dict:
+    """A run's recorded numbers, less its timings (which differ between any two runs)."""
+    metrics = json.loads((folder / "metrics.json").read_text())
+    return {name: value for name, value in metrics.items() if "second" not in name}
+
+
+def notebook_numbers(
+    task_ids: Sequence[str], settings: Mapping[str, Mapping[str, Any]], folder: Path
+) -> dict[str, dict]:
+    """Execute the notebook of `task_ids` (all of one suite) on a fresh kernel in the empty `folder`, with
+    `settings` per task as `--set` gives them, training every task; returns each task's recorded numbers."""
+    tasks = [TASKS.get(task_id) for task_id in task_ids]
+    own = {t.id: {k: v for k, v in settings.get(t.id, {}).items() if k in t.settings_class.__dataclass_fields__}
+           for t in tasks}  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp:  # the kernel is a new Python process: give it this source tree
+        mp.setenv("PYTHONPATH", str(Path(dlcourse.__file__).resolve().parents[1]))
+        build_notebooks(tasks[0].suite, folder, only=task_ids, train_missing=True, settings=own)
+    return {t.id: recorded_numbers(folder / t.suite / t.name) for t in tasks}

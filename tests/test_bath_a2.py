@@ -13,6 +13,7 @@ from dlcourse.report import build_report
 from dlcourse.suites import select
 from dlcourse.suites.registry import TASKS, suite_title
 from dlcourse.suites.runner import run_task
+from tests.fixtures import notebook_numbers, recorded_numbers
 
 
 def rows(path):
@@ -25,13 +26,23 @@ def rows(path):
 TASK_6_SMALL = {"filters": (8, 16, 32), "shared_dense": 64, "head": (32,)}
 
 
+SETTINGS = {task.id: {"epochs": 2} | (TASK_6_SMALL if task.name.startswith("6") else {}) for task in select("bath-a2")}
+
+
 @pytest.fixture(scope="module")
 def suite_runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
     for task in select("bath-a2"):
-        overrides = {"epochs": 2} | (TASK_6_SMALL if task.id.startswith("bath-a2/6") else {})
-        run_task(task, profile="quick", device="cpu", runs_root=root, quiet=True, overrides=overrides)
+        run_task(task, profile="quick", device="cpu", runs_root=root, quiet=True, overrides=SETTINGS[task.id])
     return root / "bath-a2"
+
+
+def test_the_notebook_from_an_empty_folder_gives_every_task_the_cli_numbers(suite_runs, tmp_path):
+    """The whole Assignment2_Group_N notebook, executed on a fresh kernel with the same settings, records the
+    same numbers as `run_task` for each of the nine tasks, bit for bit."""
+    tasks = [task.id for task in select("bath-a2")]
+    from_notebook = notebook_numbers(tasks, SETTINGS, tmp_path)
+    assert from_notebook == {task_id: recorded_numbers(suite_runs / task_id.split("/")[1]) for task_id in tasks}
 
 
 def test_depth_studies_tabulate_every_model(suite_runs):

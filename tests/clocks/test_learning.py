@@ -14,6 +14,8 @@ from dlcourse.suites import select
 from dlcourse.suites.runner import run_task
 from dlcourse.telltime import CONSTANT_BASELINE, Periodic, common_sense_error
 from dlcourse.train import Metrics, TrainConfig, fit, predict
+from tests.clocks.conftest import SETTINGS
+from tests.fixtures import notebook_numbers, recorded_numbers
 
 
 @pytest.fixture
@@ -52,6 +54,13 @@ def rows(path):
 
 def notes(folder):
     return " ".join(e["text"] for e in json.loads((folder / "manifest.json").read_text()) if e["kind"] == "note")
+
+
+def test_the_notebook_from_an_empty_folder_gives_every_clock_task_the_cli_numbers(runs, tmp_path):
+    """Task 2 of the Assignment1 notebook (2, 2a-2e), executed on a fresh kernel with the same settings, records
+    the same numbers as `run_task` for every subtask, bit for bit."""
+    from_notebook = notebook_numbers(list(SETTINGS), SETTINGS, tmp_path)
+    assert from_notebook == {task_id: recorded_numbers(runs / task_id.split("/")[1]) for task_id in SETTINGS}
 
 
 def test_sample_clocks_task(runs):

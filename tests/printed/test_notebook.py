@@ -108,13 +108,18 @@ def test_a_dlcourse_error_in_a_notebook_is_one_line(tmp_path, kernel_imports_thi
         cells=[
             nbformat.v4.new_code_cell("from dlcourse.suites.notebook.session import start"),
             nbformat.v4.new_code_cell('start("fast")'),
+            nbformat.v4.new_code_cell('start("quick", settings={"bath-a2/3.1": {"batch": 10}})'),
+            nbformat.v4.new_code_cell('start("quick", settings={"bath-a2/3.1": {"epochs": "two"}})'),
         ]
     )
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
-    outputs = nb.cells[1].outputs
-    text = "".join(output.get("text", "") for output in outputs)
-    assert text == "error: PROFILE is 'fast', which is not a profile; use one of brief, quick, best\n"
-    assert not [output for output in outputs if output.output_type == "error"]  # no traceback
+    said = []
+    for cell in nb.cells[1:]:
+        said.append("".join(output.get("text", "") for output in cell.outputs))
+        assert not [output for output in cell.outputs if output.output_type == "error"]  # no traceback
+    assert said[0] == "error: PROFILE is 'fast', which is not a profile; use one of brief, quick, best\n"
+    assert said[1] == "error: no setting 'batch' in bath-a2/3.1; 'dlcourse list --settings' shows them\n"
+    assert said[2].startswith("error: ") and "epochs" in said[2] and said[2].count("\n") == 1
 
 
 def test_fit3181_has_one_notebook_per_part():

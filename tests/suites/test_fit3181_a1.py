@@ -10,7 +10,7 @@ from dlcourse.suites import select
 from dlcourse.suites.fit3181_a1.letters_ffn import grid
 from dlcourse.suites.runner import run_task
 from dlcourse.theory import calculate, load_network
-from tests.fixtures import offline_runs
+from tests.fixtures import notebook_numbers, offline_runs, recorded_numbers
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +21,14 @@ def runs(tmp_path_factory):
             if not task.name.startswith("3."):  # Part 3 has its own test module
                 run_task(task, profile="quick", runs_root=root, quiet=True)
     return root / "fit3181-a1"
+
+
+def test_the_part_1_and_2_notebooks_from_an_empty_folder_give_every_task_the_cli_numbers(runs, tmp_path):
+    """A1_Part1_Solutions and A1_Part2_Solutions, executed on a fresh kernel, record the same numbers as
+    `run_task` for every task of theirs, bit for bit."""
+    tasks = [task.id for task in select("fit3181-a1") if not task.name.startswith("3.")]
+    from_notebook = notebook_numbers(tasks, {}, tmp_path)
+    assert from_notebook == {task_id: recorded_numbers(runs / task_id.split("/")[1]) for task_id in tasks}
 
 
 def rows(path):

@@ -14,10 +14,13 @@ from dlcourse.models import image_classifier
 from dlcourse.suites import select
 from dlcourse.suites.fit3181_a1.part3_cnn import grid
 from dlcourse.suites.runner import run_task
-from tests.fixtures import offline_runs
+from tests.fixtures import notebook_numbers, offline_runs, recorded_numbers
 
 TINY = {"width": 4, "epochs": 1, "batch_size": 50, "train_size": 400, "test_size": 100, "attack_size": 40,
         "robust_val_size": 20, "steps": 5, "train_steps": 2, "shown": 6, "patience": 1}  # fmt: skip
+
+PART_3 = [task for task in select("fit3181-a1") if task.name.startswith("3.")]
+SETTINGS = {task.id: TINY | {"epochs": 2 if task.name == "3.5-3.6" else 1} for task in PART_3}
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +28,19 @@ def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
     models = tmp_path_factory.mktemp("models")
     with offline_runs(tmp_path_factory):
-        for task in select("fit3181-a1"):
-            if task.name.startswith("3."):
-                overrides = TINY | {"models_dir": str(models), "epochs": 2 if task.name == "3.5-3.6" else 1}
-                run_task(task, profile="quick", runs_root=root, quiet=True, overrides=overrides)
+        for task in PART_3:
+            overrides = SETTINGS[task.id] | {"models_dir": str(models)}
+            run_task(task, profile="quick", runs_root=root, quiet=True, overrides=overrides)
     return root / "fit3181-a1", models
+
+
+def test_the_part_3_notebook_from_an_empty_folder_gives_every_task_the_cli_numbers(runs, tmp_path):
+    """A1_Part3_Solutions, executed on a fresh kernel with the same settings (its models kept in ./models
+    beside it), records the same numbers as `run_task` for every task of Part 3, bit for bit."""
+    folder, _ = runs
+    tasks = [task.id for task in PART_3]
+    from_notebook = notebook_numbers(tasks, SETTINGS, tmp_path)
+    assert from_notebook == {task_id: recorded_numbers(folder / task_id.split("/")[1]) for task_id in tasks}
 
 
 def rows(path):
@@ -274,7 +285,7 @@ def test_adversarial_training_goal_depends_on_the_data_regime():
 
 def test_attack_precision_auto_is_bf16_only_where_the_device_has_it(monkeypatch):
     from dlcourse import device
-    from dlcourse.suites.fit3181_a1.part3_robust import AttackSettings, attack_precision, attacks
+    from dlcourse.suites.fit3181_a1.part3_attacks import AttackSettings, attack_precision, attacks
 
     cpu, cuda = torch.device("cpu"), torch.device("cuda")
     for native in (True, False):
@@ -287,7 +298,7 @@ def test_attack_precision_auto_is_bf16_only_where_the_device_has_it(monkeypatch)
 
 
 def test_attack_findings_are_read_off_the_accuracies():
-    from dlcourse.suites.fit3181_a1.part3_robust import AttackSettings, attack_findings
+    from dlcourse.suites.fit3181_a1.part3_attacks import AttackSettings, attack_findings
 
     usual = attack_findings({"clean": 0.60, "FGSM": 0.06, "PGD": 0.03, "MIM": 0.012}, AttackSettings())
     assert "leaves 2% of the clean accuracy under MIM" in usual and "at least as strong as FGSM" in usual

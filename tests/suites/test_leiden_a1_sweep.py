@@ -10,7 +10,7 @@ from dlcourse.suites import select
 from dlcourse.suites.leiden_a1.sweep_settings import SweepSettings, cnn_space, mlp_space
 from dlcourse.suites.runner import run_task
 from dlcourse.sweep import read_results
-from tests.fixtures import offline_runs
+from tests.fixtures import notebook_numbers, offline_runs, recorded_numbers
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,12 @@ def run(tmp_path_factory):
     with offline_runs(tmp_path_factory, threads=None):
         run_task(select("leiden-a1/1")[0], profile="quick", runs_root=root, quiet=True)
     return root / "leiden-a1"
+
+
+def test_the_notebook_from_an_empty_folder_gives_task_1_the_cli_numbers(run, tmp_path):
+    """Task 1 of the Assignment1 notebook, executed on a fresh kernel, records the same numbers as `run_task`
+    (both searches, their pruning and the retrained best models), bit for bit."""
+    assert notebook_numbers(["leiden-a1/1"], {}, tmp_path) == {"leiden-a1/1": recorded_numbers(run / "1")}
 
 
 def rows(path):

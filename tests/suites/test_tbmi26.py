@@ -10,7 +10,7 @@ import pytest
 from dlcourse.data import load_sample
 from dlcourse.suites import select
 from dlcourse.suites.runner import run_task
-from tests.fixtures import offline_runs
+from tests.fixtures import notebook_numbers, offline_runs, recorded_numbers
 
 FILTERS = (8, 16, 32)
 TINY = {
@@ -27,6 +27,7 @@ PER_TASK = {
     "q9": TINY | {"batch_sizes": (8, 64)},
     "q10": TINY | {"widths": (8, 16, 16, 32)},
 }
+SETTINGS = {task.id: PER_TASK.get(task.name, TINY) for task in select("tbmi26")}
 BEST = {"train_size": 600, "test_size": 200, "epochs": 1, "widths": (8, 16, 16), "batch_size": 128, "seeds": 2}
 
 
@@ -35,7 +36,7 @@ def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
     with offline_runs(tmp_path_factory):
         for task in select("tbmi26"):
-            run_task(task, profile="quick", runs_root=root, quiet=True, overrides=PER_TASK.get(task.name, TINY))
+            run_task(task, profile="quick", runs_root=root, quiet=True, overrides=SETTINGS[task.id])
         # `best` reads full data only: give it the sample as a data folder.
         data_dir = tmp_path_factory.mktemp("data")
         sample = load_sample("cifar10")
@@ -50,6 +51,15 @@ def runs(tmp_path_factory):
             overrides=BEST,
         )
     return root / "tbmi26", best
+
+
+def test_the_notebook_from_an_empty_folder_gives_every_task_the_cli_numbers(runs, tmp_path):
+    """The whole lab notebook, executed on a fresh kernel with the same settings, records the same numbers as
+    `run_task` for every question, bit for bit."""
+    folder, _ = runs
+    tasks = [task.id for task in select("tbmi26")]
+    from_notebook = notebook_numbers(tasks, SETTINGS, tmp_path)
+    assert from_notebook == {task_id: recorded_numbers(folder / task_id.split("/")[1]) for task_id in tasks}
 
 
 def table(path):

@@ -11,8 +11,9 @@ the bundled samples and training what is missing.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import dlcourse
 from dlcourse import atomic
@@ -48,11 +49,13 @@ def build_notebooks(
     data_dir: str | Path | None = None,
     train_missing: bool = False,
     only: Sequence[str] | None = None,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Path]:
     """Write each notebook of `suite` (its tasks in `only`, when given) with its `.py` and `.html` exports, and
     the code folder where the brief asks for one; returns the `.ipynb` paths, then the code folder's. Executing,
     a task with a finished run of these settings is reused; one without is trained only with `train_missing`.
-    `profile` defaults to that of the recorded runs, or quick where none is recorded."""
+    `profile` defaults to that of the recorded runs, or quick where none is recorded. `settings` (per task id,
+    as `--set` gives them) goes into the notebook's SETTINGS cell, where the reader sees it."""
     tasks = select(suite)
     if "/" in suite:
         raise UnknownName(f"'dlcourse notebook' takes a suite name such as {tasks[0].suite!r}, not a task")
@@ -67,7 +70,8 @@ def build_notebooks(
         by_name.setdefault(notebook_name(task, group), []).append(task)
     written = []
     for name, members in by_name.items():
-        nb = notebook(SUITE_TITLES.get(suite, suite), members, profile)
+        chosen = {t.id: dict(settings[t.id]) for t in members if settings and settings.get(t.id)}
+        nb = notebook(SUITE_TITLES.get(suite, suite), members, profile, chosen)
         if execute:
             env = {"DLCOURSE_RUNS": "..", "DLCOURSE_TRAIN_MISSING": "1" if train_missing else "0"}
             _execute(nb, folder, env | ({"DLCOURSE_DATA": str(Path(data_dir).resolve())} if data_dir else {}))
@@ -89,12 +93,14 @@ def recorded_profile(folder: Path, tasks: Sequence[Task]) -> str:
     return "quick"
 
 
-def notebook(title: str, tasks: Sequence[Task], profile: str) -> nbformat.NotebookNode:
-    """The unexecuted notebook of `tasks`."""
+def notebook(
+    title: str, tasks: Sequence[Task], profile: str, settings: Mapping[str, dict[str, Any]] | None = None
+) -> nbformat.NotebookNode:
+    """The unexecuted notebook of `tasks`, with `settings` changed per task id."""
     cells = [
         nbformat.v4.new_markdown_cell(intro(title, tasks[0].suite)),
         nbformat.v4.new_code_cell(INSTALL),
-        nbformat.v4.new_code_cell(SETTINGS.format(profile=profile)),
+        nbformat.v4.new_code_cell(SETTINGS.format(profile=profile, settings=settings or {})),
     ]
     for task in tasks:
         cells.append(nbformat.v4.new_markdown_cell(f"## {task.id}: {task.title}\n\n> {question(task)}"))
@@ -116,13 +122,17 @@ def intro(title: str, suite: str) -> str:
 
 
 INSTALL = """\
-# On Colab, or wherever dlcourse is not installed yet: install it (DLCOURSE_SOURCE may be a git URL or a clone).
+# On Colab, or wherever dlcourse is not installed yet: install it from DLCOURSE_SOURCE, a clone of its repository
+# (`!git clone <repository> dlcourse` makes ./dlcourse) or a git URL that pip installs from ("git+https://...").
 import importlib.util
+import os
 import subprocess
 import sys
 
-DLCOURSE_SOURCE = "dlcourse"
+DLCOURSE_SOURCE = "./dlcourse"
 if importlib.util.find_spec("dlcourse") is None:
+    if "://" not in DLCOURSE_SOURCE and not os.path.isdir(DLCOURSE_SOURCE):
+        raise SystemExit(f"dlcourse is not installed and there is no clone at {DLCOURSE_SOURCE}: set DLCOURSE_SOURCE")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", DLCOURSE_SOURCE], check=True)"""
 
 SETTINGS = """\
@@ -134,8 +144,9 @@ PROFILE = "{profile}"  # "quick": small samples and few epochs, minutes; "brief"
 DATA_DIR = os.environ.get("DLCOURSE_DATA")  # the folder holding the datasets; None: the bundled samples
 RUNS = os.environ.get("DLCOURSE_RUNS", "runs")  # where runs are kept; a finished run of the same settings is reused
 TRAIN_MISSING = os.environ.get("DLCOURSE_TRAIN_MISSING", "1") == "1"  # train a task that has no finished run
+SETTINGS = {settings!r}  # per task, settings changed as --set changes them, e.g. {{"bath-a2/3.1": {{"epochs": 2}}}}
 
-session = start(PROFILE, DATA_DIR, RUNS, TRAIN_MISSING)"""
+session = start(PROFILE, DATA_DIR, RUNS, TRAIN_MISSING, SETTINGS)"""
 
 
 def _execute(nb: nbformat.NotebookNode, folder: Path, env: dict[str, str]) -> None:
