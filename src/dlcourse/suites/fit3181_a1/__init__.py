@@ -14,6 +14,7 @@ from dlcourse.suites.fit3181_a1 import (  # noqa: E402, F401  (registers the tas
     descent,
     letters,
     letters_ffn,
+    part3_attacks,
     part3_cnn,
     part3_regularise,
     part3_robust,

@@ -161,7 +161,7 @@ def compare(ctx: TaskContext, reps: list[Representation], title: str) -> tuple[C
         )
     ctx.plan(len(reps))
     results = [train_and_read(ctx, splits, rep, label=rep.name, index=i) for i, rep in enumerate(reps)]
-    record(ctx, splits, results, title)
+    record_comparison(ctx, splits, results, title)
     return splits, results
 
 
@@ -184,7 +184,7 @@ def network_sentence(s: ClockSettings) -> str:
     )
 
 
-def record(ctx: TaskContext, splits: ClockSplits, results: list[Result], title: str) -> None:
+def record_comparison(ctx: TaskContext, splits: ClockSplits, results: list[Result], title: str) -> None:
     run, s = ctx.run, ctx.settings
     best = min(results, key=lambda r: r.row["mean_min"])
     run.metric("best_mean_min", best.row["mean_min"], f"best mean common-sense error (min): {best.rep.name}")

@@ -131,7 +131,7 @@ def score_heldout(ctx: TaskContext, rows: list[dict], models: dict[str, tuple[Pa
         ctx.run.metric("heldout_median_min", best["held-out median (min)"], "its held-out median error (min)")
         ctx.run.metric("heldout_ratio", best["held-out / test mean"], "its held-out mean over its test mean")
         ctx.answer(_gap_sentence(best))
-    clocks_heldout.record(ctx, clocks, scores)
+    clocks_heldout.record_heldout(ctx, clocks, scores)
 
 
 READS_WELL = 10.0  # minutes: the brief's target; a reader this far off has not learnt to read a clock yet

@@ -51,7 +51,7 @@ def score(clocks: HeldoutClocks, model_path: Path, representation: str) -> Heldo
     return HeldoutScore(representation, predicted, common_sense_error(predicted, clocks.times.astype(np.float64)))
 
 
-def record(ctx: TaskContext, clocks: HeldoutClocks, scores: list[HeldoutScore], shown: int = 16) -> None:
+def record_heldout(ctx: TaskContext, clocks: HeldoutClocks, scores: list[HeldoutScore], shown: int = 16) -> None:
     """The kinds of mistake of each reader, and the worst held-out readings of the best one."""
     rows = [{"representation": s.representation, **_percent(breakdown(s.predicted, clocks.times))} for s in scores]
     ctx.run.table(

@@ -126,7 +126,7 @@ def train_and_evaluate(
     trained = train(ctx, model, data, name, config or ctx.config(), loss_fn, optimizer=optimizer, augment=augment)
     summary = summarise(trained) | {"device": describe_device(ctx.device), "spec": spec, "measured_on": data.on}
     matrix = confusion(model, *data.test, len(data.classes))
-    record(ctx, name, title, summary, trained, matrix, data)
+    record_evaluation(ctx, name, title, summary, trained, matrix, data)
     # The standardisation travels with the weights: a later task can feed the model new images.
     ctx.run.checkpoint(name, model, spec=spec | {"mean": data.mean, "std": data.std})
     return summary
@@ -162,7 +162,7 @@ def summarise(trained: Trained) -> dict[str, Any]:
     return summary
 
 
-def record(
+def record_evaluation(
     ctx: TaskContext,
     name: str,
     title: str,
