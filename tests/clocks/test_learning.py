@@ -66,7 +66,7 @@ def test_the_notebook_from_an_empty_folder_gives_every_clock_task_the_cli_number
 def test_sample_clocks_task(runs):
     assert (runs / "2" / "samples.png").is_file()
     shown = np.load(runs / "2" / "shown.npz")
-    assert shown["images"].shape == (32, 24, 24) and shown["labels"].shape == (32, 2)
+    assert shown["images"].shape == (16, 24, 24) and shown["labels"].shape == (16, 2)
     assert "mark 12 unlike the other hours" in notes(runs / "2")
 
 

@@ -22,8 +22,8 @@ PROFILES = {"brief": BudgetSettings(), "quick": BudgetSettings()}
 SHARED = "The full mnist was not found, so its bundled real sample stood in (5,000 train / 1,000 test images)."
 
 
-def a_task(name: str, shows=()) -> Task:
-    return Task(f"demo/{name}", f"Task {name}", lambda ctx: None, PROFILES, (), (), None, tuple(shows))
+def a_task(name: str, shows=(), details=()) -> Task:
+    return Task(f"demo/{name}", f"Task {name}", lambda ctx: None, PROFILES, (), (), None, tuple(shows), (), details)
 
 
 def record(root: Path, name: str, profile: str = "brief", roles: bool = True, tables: dict | None = None) -> None:
@@ -31,6 +31,7 @@ def record(root: Path, name: str, profile: str = "brief", roles: bool = True, ta
     for table, rows in (tables or {}).items():
         run.table(table, rows, f"the {table} table")
     run.metric("test_acc", 0.875, "test accuracy")
+    run.metric("epochs_trained", 15, "epochs trained in all")
     if roles:
         run.note(f"Task {name}: the wider network wins by 2 points.", "answer")
         run.note(SHARED, "disclosure")
@@ -80,6 +81,15 @@ def test_the_main_report_shows_answers_and_chosen_figures_the_appendix_everythin
         assert text in appendix_md
     page = (runs / "demo" / "report-appendix.html").read_text()
     assert page.count("<figure><img") == 4  # every figure the runs recorded, embedded
+
+
+def test_metrics_of_how_a_task_ran_are_left_to_the_appendix(runs):
+    build_report("demo", "Demo", [a_task("1", details=("epochs_trained",)), a_task("2")], runs)
+    main_md, appendix_md = parts(runs)
+    first, second = main_md.split("## demo/1", 1)[1].split("## demo/2")
+    assert "| test accuracy | 87.50% |" in first and "epochs trained in all" not in first
+    assert "| epochs trained in all | 15 |" in second  # task 2 keeps it: it names no details
+    assert appendix_md.count("| epochs trained in all | 15 |") == 2
 
 
 def test_the_first_page_says_each_disclosure_once_and_the_data_used(runs):

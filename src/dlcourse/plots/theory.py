@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 from dlcourse.plots.print_size import FIGURE_WIDTH_IN
 
 
-def function_and_derivative(x: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndarray]], cols: int = 3) -> Figure:
+def function_and_derivative(x: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndarray]], cols: int = 4) -> Figure:
     """One panel per function: f(x) solid and f'(x) dashed, on the same x; one legend for all, below."""
     rows = -(-len(curves) // cols)
     fig, axes = plt.subplots(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html as html_lib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,11 +32,13 @@ def format_metric(name: str, value: Any) -> str:
     return format_cell(value)
 
 
-def _metric_rows(section: Section) -> list[list[str]]:
+def _metric_rows(section: Section, part: str) -> list[list[str]]:
+    """The task's results, less in the main report the metrics of how it ran (its `details`)."""
+    hidden = set(getattr(section.task, "details", ())) if part == MAIN else set()
     return [
         [e["label"], format_metric(e["name"], section.metrics.get(e["name"]))]
         for e in section.entries
-        if e["kind"] == "metric"
+        if e["kind"] == "metric" and e["name"] not in hidden
     ]
 
 
@@ -115,7 +118,7 @@ def markdown(
         out.append(f"## {s.task.id}: {s.task.title}\n")
         if part == APPENDIX:
             out.append(f"`{s.provenance['command']}`  \n{_run_line(s)}\n")
-        if metrics := _metric_rows(s):
+        if metrics := _metric_rows(s, part):
             out.append(_md_table(["result", "value"], metrics))
         out += [f"{n}\n" for n in _notes(s, part, shared)]
         for e in _blocks(s, part):
@@ -132,8 +135,8 @@ def markdown(
 _CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;
 line-height:1.45}
 table{border-collapse:collapse;margin:.8em 0;font-size:.92em}
-td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}
+td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}td.n{text-align:right}
+th{background:#f3f3f3}img{max-width:100%}
 .run{color:#666;font-size:.85em}code{background:#f3f3f3;padding:.1em .3em}figure{margin:1em 0}
 figcaption{color:#555;font-size:.9em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table.facts td,table.summary td,table.summary th{text-align:left}table.summary td:last-child{white-space:nowrap}
@@ -141,13 +144,21 @@ footer.provenance{color:#666;font-size:.8em;margin-top:2em}
 table.wide{font-size:.72em}table.wide td,table.wide th{padding:.15em .3em}"""
 
 
+# A cell that is a number (with a sign, thousands commas, a decimal part, an exponent or a percent sign) is set
+# flush right so that its digits line up down the column; text reads from the left.
+NUMBER = re.compile(r"^[-+−]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?%?$")
 WIDE_TABLE = 9  # columns beyond which a table is set smaller, so that it fits the printed page's width
 
 
 def _html_table(header: list[str] | None, rows: Sequence[Sequence[str]], cls: str = "") -> str:
     esc = html_lib.escape
     head = f"<thead><tr>{''.join(f'<th>{esc(h)}</th>' for h in header)}</tr></thead>" if header else ""
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td class='n'>{esc(c)}</td>" if NUMBER.match(c) else f"<td>{esc(c)}</td>" for c in row)
+        + "</tr>"
+        for row in rows
+    )
     return f"<table{f' class={cls!r}' if cls else ''}>{head}<tbody>{body}</tbody></table>"
 
 
@@ -196,7 +207,7 @@ def html(title: str, sections: list[Section], missing: list[str], damaged: Seque
         out.append(f"<h2>{esc(s.task.id)}: {esc(s.task.title)}</h2>")
         if part == APPENDIX:
             out.append(f"<p class='run'><code>{esc(s.provenance['command'])}</code><br>{esc(_run_line(s))}</p>")
-        if metrics := _metric_rows(s):
+        if metrics := _metric_rows(s, part):
             out.append(_html_table(["result", "value"], metrics))
         out += [f"<p>{esc(n)}</p>" for n in _notes(s, part, shared)]
         out += [_html_block(s, e) for e in _blocks(s, part)]

@@ -27,6 +27,7 @@ class Task:
     target: tuple[str, str, float] | None = None  # the brief's target: (metric, ">" / ">=" / "<" / "<=", value)
     shows: tuple[str, ...] = ()  # the figures and tables (by name) that the main report shows; all go in the appendix
     headline: tuple[str, ...] = ()  # the metrics the summary shows, where the brief asks for others than its target
+    details: tuple[str, ...] = ()  # metrics of how the task ran (epochs spent, seconds) that only the appendix shows
 
     @property
     def suite(self) -> str:
@@ -77,6 +78,7 @@ def task(
     target: tuple[str, str, float] | None = None,
     shows: tuple[str, ...] = (),
     headline: tuple[str, ...] = (),
+    details: tuple[str, ...] = (),
 ):
     """Register `fn(ctx)` as a task: `@task("bath-a2/3.1", "MLP on MNIST", brief=..., quick=...)`.
 
@@ -85,7 +87,8 @@ def task(
     asks for, as (metric, comparison, value): ("test_acc", ">", 0.45); the report says whether the recorded
     metric met it. `shows` names the figures and tables that carry the answer in the main report (every one
     is in the appendix); `headline` the metrics its summary row shows, where the brief asks for others
-    than the one it sets a target for. The arguments must be literals: `dlcourse list` reads them from the source
+    than the one it sets a target for; `details` the metrics that say how the task ran rather than what it
+    found, which only the appendix shows. The arguments must be literals: `dlcourse list` reads them from the source
     without importing the suites (see catalog.py)."""
     if "/" not in task_id:
         raise InvalidName(f"a task id is '<suite>/<task>', got {task_id!r}")
@@ -96,7 +99,18 @@ def task(
         profiles = {"brief": brief, "quick": quick} | ({"best": best} if best is not None else {})
         TASKS.add(
             task_id,
-            Task(task_id, title, fn, profiles, tuple(needs), tuple(reads), target, tuple(shows), tuple(headline)),
+            Task(
+                task_id,
+                title,
+                fn,
+                profiles,
+                tuple(needs),
+                tuple(reads),
+                target,
+                tuple(shows),
+                tuple(headline),
+                tuple(details),
+            ),
         )
         return fn
 

@@ -17,7 +17,7 @@ from dlcourse.suites.registry import task
 
 @dataclass(frozen=True)
 class SamplesSettings(ClockDataSettings):
-    shown: int = setting(32, "clocks shown with their times", min=1)
+    shown: int = setting(16, "clocks shown with their times", min=1)
 
 
 @task(

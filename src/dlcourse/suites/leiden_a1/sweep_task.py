@@ -56,6 +56,15 @@ from dlcourse.train.classify import check
         threads=1,  # tiny models train faster on one thread than on several that compete for shared cores
     ),
     shows=("transfer", "mlp_marginals", "cnn_marginals"),
+    details=(
+        "mlp_epochs_trained",
+        "mlp_epoch_budget",
+        "cnn_epochs_trained",
+        "cnn_epoch_budget",
+        "search_seconds",
+        "total_seconds",
+        "trial_seconds",
+    ),
 )
 def task_1(ctx: TaskContext) -> None:
     if ctx.dry_run:
