@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 import torch
 
@@ -12,6 +13,7 @@ import dlcourse
 from dlcourse.settings import Settings, setting
 from dlcourse.suites import TASKS
 from dlcourse.suites.notebook.build import build_notebooks
+from dlcourse.suites.notebook.cells import task_code
 
 
 @dataclass(frozen=True)
@@ -53,5 +55,11 @@ def notebook_numbers(
            for t in tasks}  # fmt: skip
     with pytest.MonkeyPatch.context() as mp:  # the kernel is a new Python process: give it this source tree
         mp.setenv("PYTHONPATH", str(Path(dlcourse.__file__).resolve().parents[1]))
-        build_notebooks(tasks[0].suite, folder, only=task_ids, train_missing=True, settings=own)
+        written = build_notebooks(tasks[0].suite, folder, only=task_ids, train_missing=True, settings=own)
+    code = [c for path in written if path.suffix == ".ipynb" for c in nbformat.read(path, as_version=4).cells
+            if c.cell_type == "code"]  # fmt: skip
+    sources = [c.source for c in code]
+    for t in tasks:  # each task's own function, then the call that runs it: no cell replays a record
+        assert sources[sources.index(task_code(t)) + 1] == f"session.run({t.id!r}, {t.fn.__name__})"
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
     return {t.id: recorded_numbers(folder / t.suite / t.name) for t in tasks}
