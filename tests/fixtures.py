@@ -1,5 +1,7 @@
 import contextlib
+import csv
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +42,18 @@ def offline_runs(tmp_path_factory, threads: int | None = 1) -> Iterator[None]:
 
 
 def recorded_numbers(folder: Path) -> dict:
-    """A run's recorded numbers, less its timings (which differ between any two runs)."""
-    metrics = json.loads((folder / "metrics.json").read_text())
-    return {name: value for name, value in metrics.items() if "second" not in name}
+    """A finished run's recorded numbers, its metrics and its tables' cells, less its timings (which differ
+    between any two runs)."""
+    assert json.loads((folder / "provenance.json").read_text())["finished"], folder
+    metrics = json.loads((folder / "metrics.json").read_text()) if (folder / "metrics.json").is_file() else {}
+    numbers = {name: value for name, value in metrics.items() if not TIMING.search(name)}
+    for table in sorted(folder.glob("*.csv")):  # and every table's cells, but its timings
+        with open(table, newline="") as f:
+            numbers[table.name] = [{k: v for k, v in row.items() if not TIMING.search(k)} for row in csv.DictReader(f)]
+    return numbers
+
+
+TIMING = re.compile(r"second|(^|_)s(_|$)")  # "seconds", "train_s_per_epoch", "test_inference_s"
 
 
 def notebook_numbers(

@@ -200,7 +200,8 @@ def test_cifar10_standing_in_for_stl10_keeps_its_small_training_set():
     ds = load_images(context)
     assert len(ds.y_train) == 200 and np.bincount(ds.y_train).tolist() == [20] * 10  # 20 per class, as balanced
     assert len(ds.y_test) == len(sample.y_test)  # every test image
-    assert "STL-10 was not found" in said[0] and "200 training images (20 per class" in said[1]
+    assert "STL-10 was not found" in said[0] and "200 training images (20 per class" in said[-1]
+    assert said[1].startswith("To run on STL-10, give --data-dir a folder with")  # how, after what stood in
     # A train_size given wins (ctx.load applies it, so no second subset is taken); none trains on every image.
     assert len(load_images(ctx(train_size=300, fallback_train_size=200)[0]).y_train) == len(sample.y_train)
     assert len(load_images(ctx(fallback_train_size=None)[0]).y_train) == len(sample.y_train)

@@ -67,6 +67,6 @@ def labelled_images(images: np.ndarray, labels: list[str], cols: int = 6) -> Fig
         ax.axis("off")
     for ax, image, label in zip(axes.flat, images, labels, strict=False):
         ax.imshow(image, cmap="gray_r")
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label, fontsize=9 if edge >= 1 else 8)  # 8 pt: a narrow column's longest label fits
     fig.tight_layout()
     return fig

@@ -125,5 +125,5 @@ def task_2_1(ctx: TaskContext) -> None:
     labels = [ds.classes[c] for c in data.train[1][picked]]
     ctx.run.array("shown", images=images, labels=data.train[1][picked], indices=picked)
     ctx.run.figure(
-        "samples", labelled_images(images, labels), caption=f"{len(picked)} random training images of {ds.name}"
+        "samples", labelled_images(images, labels, cols=9), caption=f"{len(picked)} random training images of {ds.name}"
     )

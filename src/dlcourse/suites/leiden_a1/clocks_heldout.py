@@ -86,7 +86,7 @@ def record_heldout(ctx: TaskContext, clocks: HeldoutClocks, scores: list[Heldout
         caption=f"The worst readings of held-out clocks by the best reader there ({best.representation})",
     )
     ctx.run.array("heldout", true=clocks.times, **{f"predicted_{i}": s.predicted for i, s in enumerate(scores)})
-    ctx.say(f"Held-out mistakes of {best.representation}: {describe(shares)}.")
+    ctx.answer(f"Held-out mistakes of {best.representation}: {describe(shares)}.")  # how it fails, in one line
 
 
 def _percent(shares: dict[str, float]) -> dict[str, float]:
