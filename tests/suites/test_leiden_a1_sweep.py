@@ -118,3 +118,10 @@ def test_a_dry_run_shrinks_the_search_itself(tmp_path_factory):
         assert len(records) == 2
         assert all(r["config"]["epochs"] == 1 and r["config"]["train_size"] == 100 for r in records)
     assert len(read_results(trials / "final.jsonl")) == 2 * 2  # the best of each network, on both datasets
+
+
+def test_both_datasets_are_named_on_the_first_page(run):
+    """The search's and the transfer's data are 'data' notes, which the report's first page lists."""
+    data = [e["text"] for e in json.loads((run / "1" / "manifest.json").read_text()) if e.get("role") == "data"]
+    assert [text.split(":")[0] for text in data] == ["Search data", "cifar10 data"]
+    assert "fashion-mnist" in data[0] and "cifar10" in data[1]

@@ -88,7 +88,7 @@ def task_1(ctx: TaskContext) -> None:
         trials = builders[net](s, source, ctx.seed).trials()
         notes = check([t.config for t in trials], context["data_dir"])
         if not searched:
-            ctx.say("Search data: " + "; ".join(notes["fashion-mnist"]))
+            ctx.say("Search data: " + "; ".join(notes["fashion-mnist"]), "data")  # the first page's data row
         pruning = Pruning(s.pruner, getattr(s, f"{net}_prune_after"))
         searched[net] = sweep_trials(ctx, net, trials, trials_dir / f"{net}.jsonl", context, workers, pruning)
         record_search(ctx, net, searched[net], s)

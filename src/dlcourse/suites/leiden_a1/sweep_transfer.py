@@ -32,7 +32,7 @@ def transfer(ctx: TaskContext, searched: dict, path: Path, context: dict, worker
             for dataset, source in (("fashion-mnist", record["config"]["source"]), (target, target_source)):
                 config = {**record["config"], "dataset": dataset, "source": source, "holdout": 0, "epochs": epochs}
                 trials.append(make_trial(config, {"network": net, "rank": str(rank), **record["params"]}))
-    ctx.say(f"{target} data: " + "; ".join(check([t.config for t in trials], context["data_dir"])[target]))
+    ctx.say(f"{target} data: " + "; ".join(check([t.config for t in trials], context["data_dir"])[target]), "data")
     finals = sweep_trials(ctx, "final", trials, path, context, workers, "none")  # the final models train to the end
     by_trial = {r["trial"]: r for r in finals}
     rows, scores = [], {}
