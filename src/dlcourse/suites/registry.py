@@ -27,7 +27,7 @@ class Task:
     target: tuple[str, str, float] | None = None  # the brief's target: (metric, ">" / ">=" / "<" / "<=", value)
     shows: tuple[str, ...] = ()  # the figures and tables (by name) that the main report shows; all go in the appendix
     headline: tuple[str, ...] = ()  # the metrics the summary shows, where the brief asks for others than its target
-    details: tuple[str, ...] = ()  # metrics of how the task ran (epochs spent, seconds) that only the appendix shows
+    details: tuple[str, ...] = ()  # metrics only the appendix shows: how it ran, or what an answer already says
 
     @property
     def suite(self) -> str:
@@ -87,9 +87,9 @@ def task(
     asks for, as (metric, comparison, value): ("test_acc", ">", 0.45); the report says whether the recorded
     metric met it. `shows` names the figures and tables that carry the answer in the main report (every one
     is in the appendix); `headline` the metrics its summary row shows, where the brief asks for others
-    than the one it sets a target for; `details` the metrics that say how the task ran rather than what it
-    found, which only the appendix shows. The arguments must be literals: `dlcourse list` reads them from the source
-    without importing the suites (see catalog.py)."""
+    than the one it sets a target for; `details` the metrics that only the appendix shows: those that say how
+    the task ran rather than what it found, or that one of its answers already says. The arguments must be
+    literals: `dlcourse list` reads them from the source without importing the suites (see catalog.py)."""
     if "/" not in task_id:
         raise InvalidName(f"a task id is '<suite>/<task>', got {task_id!r}")
     if target is not None and (len(target) != 3 or target[1] not in COMPARISONS):
