@@ -17,6 +17,7 @@ from dlcourse.suites import TASKS, select
 from dlcourse.suites.notebook.build import build_notebooks
 from dlcourse.suites.notebook.questions import QUESTIONS, notebook_name, question
 from dlcourse.suites.runner import run_task
+from tests.fixtures import recorded_numbers
 from tests.printed.conftest import TASK_IDS
 
 
@@ -40,12 +41,6 @@ def cells(path: Path) -> list:
 
 def printed(path: Path) -> str:
     return "".join(output.get("text", "") for cell in cells(path) for output in cell.outputs)
-
-
-def results(folder: Path) -> dict:
-    """A run's recorded numbers, less its timings (which differ between any two runs)."""
-    metrics = json.loads((folder / "metrics.json").read_text())
-    return {name: value for name, value in metrics.items() if "second" not in name}
 
 
 @pytest.mark.parametrize("suite", sorted(CHEAP))
@@ -73,7 +68,7 @@ def test_a_notebook_from_an_empty_folder_trains_and_gives_the_cli_numbers(
     assert shown == len(figures)
     # The same numbers, bit for bit, as `dlcourse run` at the same seed.
     cli = run_task(task, profile="quick", runs_root=tmp_path / "cli", quiet=True)
-    assert results(notebooks / task.suite / task.name) == results(cli)
+    assert recorded_numbers(notebooks / task.suite / task.name) == recorded_numbers(cli)
     for written in (path, path.with_suffix(".py"), path.with_suffix(".html")):  # no path of this machine
         text = written.read_text()
         assert str(tmp_path) not in text and str(Path(dlcourse.__file__).parents[1]) not in text
