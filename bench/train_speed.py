@@ -14,8 +14,9 @@ Workloads (every one steps Adam; an epoch is the task's training set):
 For each: the engine (`dlcourse.train.fit` with its defaults: precision auto, data on the device), the
 textbook loop (`DataLoader(TensorDataset(x, y), batch_size=..., shuffle=True)`, fp32), and the floor:
 the FLOPs of one forward and backward pass (torch.utils.flop_counter) divided by this machine's measured
-matmul rate (fp32 and bf16, 2048 x 2048), plus the optimiser's memory traffic, measured as the time of one
-fused Adam step over the model's parameters. The contenders alternate, repeat after repeat, in this one
+matmul rate in the arithmetic the engine chose (2048 x 2048: bf16, or fp32 in the library that ran its dense
+layers, torch's default or oneDNN), plus the optimiser's memory traffic, measured as the time of one fused
+Adam step over the model's parameters. The contenders alternate, repeat after repeat, in this one
 process; each repeat is `--steps` steps, and the minimum is scaled to a full epoch.
 
 `--compare REV` also times the engine of an earlier git revision: that revision's `src` is exported to a
@@ -47,7 +48,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.flop_counter import FlopCounterMode
 
-from dlcourse.device import choose_precision, describe_device, resolve_device, set_threads, tune_cpu
+from dlcourse.device import describe_device, resolve_device, set_threads, tune_cpu
 from dlcourse.models import clocknet, cnn, mlp
 from dlcourse.models.resnet import resnet
 from dlcourse.telltime import Periodic
@@ -133,9 +134,13 @@ def dataloader_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, work:
 
 
 def engine_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, work: Workload) -> tuple[float, str]:
+    """One epoch of `fit` on (x, y), and how it computed: bf16 or fp32, +NHWC for channels_last, +oneDNN for
+    fp32 dense layers through oneDNN."""
     config = TrainConfig(epochs=1, batch_size=work.batch_size)
     history = fit(model, (x, y), config, loss_fn=work.loss, metrics=work.metrics, device=x.device)
-    return history.rows[0]["seconds"], history.meta["precision"] + ("+NHWC" if history.meta["channels_last"] else "")
+    meta = history.meta
+    label = meta["precision"] + ("+NHWC" if meta["channels_last"] else "")
+    return history.rows[0]["seconds"], label + ("+oneDNN" if meta.get("fp32_linear") == "onednn" else "")
 
 
 def flops_per_image(work: Workload, device: torch.device) -> float:
@@ -148,18 +153,35 @@ def flops_per_image(work: Workload, device: torch.device) -> float:
     return counter.get_total_flops() / work.batch_size
 
 
-def matmul_rate(dtype: torch.dtype, device: torch.device, n: int = 2048, repeats: int = 5) -> float:
-    """FLOP/s of an n x n matmul in `dtype`, the best of `repeats`."""
+def onednn_product(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """a @ b.T in oneDNN, the library of the engine's fp32 dense layers where it takes them (imported from no
+    dlcourse revision, so that `--compare` runs on revisions from before it)."""
+    return torch.ops.mkldnn._linear_pointwise(a, b, None, "none", [], "")
+
+
+def matmul_rate(
+    dtype: torch.dtype, device: torch.device, n: int = 2048, repeats: int = 5, product: Callable = torch.matmul
+) -> float:
+    """FLOP/s of an n x n matmul in `dtype` by `product`, the best of `repeats`."""
     a, b = (torch.rand(n, n, device=device, dtype=dtype) for _ in range(2))
-    a @ b  # warm-up
+    product(a, b)  # warm-up
     best = float("inf")
     for _ in range(repeats):
         _sync(device)
         start = time.perf_counter()
-        a @ b
+        product(a, b)
         _sync(device)
         best = min(best, time.perf_counter() - start)
     return 2 * n**3 / best
+
+
+def matmul_rates(device: torch.device) -> dict[str, float]:
+    """This machine's matmul rates: fp32 as torch's default library gives it, fp32 through oneDNN (on a CPU
+    whose torch has it), and bf16."""
+    rates = {"fp32": matmul_rate(torch.float32, device), "bf16": matmul_rate(torch.bfloat16, device)}
+    if device.type == "cpu" and hasattr(torch.ops.mkldnn, "_linear_pointwise"):
+        rates["fp32 oneDNN"] = matmul_rate(torch.float32, device, product=onednn_product)
+    return rates
 
 
 def adam_step_seconds(model: nn.Module, repeats: int = 10) -> float:
@@ -202,9 +224,10 @@ def bench(name: str, device: torch.device, steps: int, repeats: int, rates: dict
     scale = work.epoch / n
     flops = flops_per_image(work, device)
     adam = adam_step_seconds(fresh()) * work.epoch / work.batch_size
-    policy = choose_precision("auto", device, convolutional=name != "W1", batch_size=work.batch_size)
+    # The floor is that of the arithmetic the engine chose: bf16, or fp32 in the library it ran.
     compute_bf16 = flops * work.epoch / rates["bf16"]
-    compute = compute_bf16 if policy.dtype is torch.bfloat16 else flops * work.epoch / rates["fp32"]
+    fp32_rate = rates["fp32 oneDNN"] if "oneDNN" in precision else rates["fp32"]
+    compute = compute_bf16 if precision.startswith("bf16") else flops * work.epoch / fp32_rate
     return {
         "workload": name,
         "batch": work.batch_size,
@@ -286,14 +309,15 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(WORKLOADS)}")
     device = resolve_device(args.device)
     threads = set_threads(args.threads) if device.type == "cpu" else None
-    rates = {"fp32": matmul_rate(torch.float32, device), "bf16": matmul_rate(torch.bfloat16, device)}
+    rates = matmul_rates(device)
     if args.json:
         rows = [bench(name, device, args.steps, args.repeats, rates) for name in names]
         print(json.dumps({"dlcourse": sys.modules["dlcourse"].__file__, "rows": rows}))
         return
     print(
-        f"{describe_device(device)}; threads {threads or '-'}; matmul fp32 {rates['fp32'] / 1e9:.0f} GFLOP/s, "
-        f"bf16 {rates['bf16'] / 1e9:.0f} GFLOP/s; {args.steps} steps x {args.repeats} repeats, scaled to an epoch"
+        f"{describe_device(device)}; threads {threads or '-'}; matmul "
+        + ", ".join(f"{kind} {rate / 1e9:.0f} GFLOP/s" for kind, rate in rates.items())
+        + f"; {args.steps} steps x {args.repeats} repeats, scaled to an epoch"
     )
     if not args.compare:
         print_table([bench(name, device, args.steps, args.repeats, rates) for name in names])

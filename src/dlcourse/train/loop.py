@@ -28,6 +28,7 @@ from torch import nn
 
 from dlcourse.device import Precision, autocast_for, choose_precision, tune_cpu
 from dlcourse.errors import InvalidInput, TrainingDiverged
+from dlcourse.onednn_linear import largest_dense
 from dlcourse.train.augment import Augment
 from dlcourse.train.checkpoint import load_training_state, restore_training_state, save_training_state
 from dlcourse.train.config import TrainConfig
@@ -99,7 +100,13 @@ def fit(
         tune_cpu()
         if config.threads:
             torch.set_num_threads(config.threads)
-    policy = choose_precision(config.precision, device, convolutional=_has_conv(model), batch_size=config.batch_size)
+    policy = choose_precision(
+        config.precision,
+        device,
+        convolutional=_has_conv(model),
+        batch_size=config.batch_size,
+        largest_dense=largest_dense(model),
+    )
     model.to(device, memory_format=torch.channels_last if policy.channels_last else torch.preserve_format)
     x, y = to_device(train, device, policy.channels_last)
     scored = {name: to_device(s, device, policy.channels_last) for name, s in (evals or {}).items() if s is not None}
@@ -164,7 +171,7 @@ def describe(
     groups = opt.param_groups
     meta: dict[str, Any] = {"device": str(device), **vars(config)}
     meta |= {"threads": torch.get_num_threads() if device.type == "cpu" else None}
-    meta |= {"precision": policy.name, "channels_last": policy.channels_last}
+    meta |= {"precision": policy.name, "channels_last": policy.channels_last, "fp32_linear": policy.fp32_linear}
     meta |= {"optimizer": config.optimizer if ready is None else type(ready).__name__}
     meta |= {"rates": sorted({float(g["lr"]) for g in groups})}
     meta |= {"weight_decay": sorted({float(g.get("weight_decay", 0.0)) for g in groups})}
