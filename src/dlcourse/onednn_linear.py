@@ -23,7 +23,7 @@ from torch.overrides import TorchFunctionMode
 # layers the mode's own cost (it sees every torch call of the forward pass, in Python) ate the gain. Measured
 # per step on the AMD EPYC: MLP [784, 300, 100, 10] at batch 32 0.53 -> 0.58 ms, [784, 600, 300, 10] 0.95 ->
 # 0.99 ms, [784, 1000, 1000, 10] at batch 50 4.1 -> 2.7 ms.
-MIN_DENSE_WEIGHTS = 1 << 20
+MIN_DENSE_WEIGHTS = 1_000_000
 
 
 def largest_dense(model: torch.nn.Module) -> int:
@@ -73,11 +73,12 @@ def linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = No
 
 def _eligible(x: Any, weight: Any, bias: Any = None) -> bool:
     """fp32 CPU tensors outside autocast (under autocast the default path casts them to bf16 first), with a
-    batch dimension."""
+    batch dimension and at least one row in it."""
     tensors = (x, weight) if bias is None else (x, weight, bias)
     return (
         all(isinstance(t, torch.Tensor) and t.device.type == "cpu" and t.dtype == torch.float32 for t in tensors)
         and x.dim() >= 2
+        and x.numel() > 0
         and weight.dim() == 2
         and not torch.is_autocast_enabled("cpu")
     )

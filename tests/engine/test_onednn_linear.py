@@ -43,6 +43,7 @@ def test_the_mode_runs_the_onednn_function_and_skips_what_it_must_not_take():
     with OneDnnLinear():
         assert type(layer(torch.randn(8, 16)).grad_fn).__name__ == "_LinearBackward"
         assert layer(torch.randn(16)).grad_fn.name() != "_LinearBackward"  # no batch dimension
+        assert layer(torch.randn(0, 16)).shape == (0, 4)  # an empty batch: torch's own path
         with torch.autocast("cpu", dtype=torch.bfloat16):
             out = layer(torch.randn(8, 16))
     # Under autocast the default path keeps its bf16 arithmetic, value for value.

@@ -1,5 +1,6 @@
 """The precision policy, bf16 training against fp32, threads and provenance."""
 
+import itertools
 import json
 
 import pytest
@@ -10,6 +11,7 @@ from dlcourse.data import channels_first, load_sample, scale_unit
 from dlcourse.device import choose_precision, seed_everything
 from dlcourse.errors import UnknownName
 from dlcourse.models import cnn
+from dlcourse.onednn_linear import MIN_DENSE_WEIGHTS
 from dlcourse.suites import TASKS
 from dlcourse.suites.runner import run_task
 from dlcourse.train import TrainConfig, fit
@@ -70,6 +72,12 @@ def test_provenance_and_history_record_precision_and_threads(tmp_path):
     meta = json.loads((folder / "history.json").read_text())["mlp"]["meta"]
     assert meta["precision"] == "fp32" and meta["threads"] == 1
     assert meta["rates"] == [pytest.approx(1e-3)]
+    # Where fp32 dense layers ran: the machine's choice, and this model's (its largest layer decides).
+    machine = "onednn" if device.onednn_linear_default() else "default"
+    assert provenance["fp32_linear"] == machine
+    sizes = provenance["settings"]["sizes"]
+    large = max(a * b for a, b in itertools.pairwise(sizes)) >= MIN_DENSE_WEIGHTS
+    assert meta["fp32_linear"] == (machine if large else "default")
 
 
 def test_load_warning_only_when_the_threads_would_share_cores(monkeypatch):

@@ -20,6 +20,7 @@ from dlcourse.device import (
     PRECISIONS,
     describe_device,
     load_warning,
+    onednn_linear_default,
     resolve_device,
     seed_everything,
     set_threads,
@@ -94,6 +95,8 @@ def run_task(task: Task, options: RunOptions | None = None, **changes: Any) -> P
     ctx = TaskContext(task.id, settings, used, torch_device, run, o, overridden)
     provenance = _provenance(task, settings, used, o.profile, o.seed, torch_device)
     provenance |= {"precision": o.precision, "threads": threads, "resumed": run.resumed, "fingerprint": fingerprint}
+    # Where fp32 dense layers of 1M weights and more run (each training's own choice is in history.json).
+    provenance["fp32_linear"] = "onednn" if torch_device.type == "cpu" and onednn_linear_default() else "default"
     provenance["command"] = o.command or (
         f"dlcourse.suites.runner.run_task({task.id!r}, profile={o.profile!r}, seed={o.seed})"
     )
