@@ -49,16 +49,20 @@ def describe_device(device: torch.device) -> str:
     return f"CPU ({threads} thread{'s' if threads != 1 else ''}{', ' + model if model else ''})"
 
 
+def _cpuinfo(field: str) -> str:
+    """The first value of `field` in /proc/cpuinfo (Linux), or "" where there is none."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next((line.split(":", 1)[1].strip() for line in f if line.startswith(field)), "")
+    except OSError:
+        return ""
+
+
 @functools.cache
 def cpu_model() -> str:
     """The processor's name as the system gives it ("AMD EPYC", "Intel(R) Xeon(R) ..."), or "" where it is not
     known: timings mean little without it."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-    except OSError:
-        names = []
-    return names[0] if names else platform.processor()
+    return _cpuinfo("model name") or platform.processor()
 
 
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -117,11 +121,7 @@ def autocast_for(device: torch.device):
 
 def cpu_vendor() -> str:
     """The processor's maker as the system gives it ("GenuineIntel", "AuthenticAMD"), or "" where unknown."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next((line.split(":", 1)[1].strip() for line in f if line.startswith("vendor_id")), "")
-    except OSError:
-        return ""
+    return _cpuinfo("vendor_id")
 
 
 FP32_LINEAR_ENV = "DLCOURSE_FP32_LINEAR"
