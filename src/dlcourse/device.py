@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from dlcourse.errors import DeviceUnavailable, InvalidSetting, UnknownName
-from dlcourse.onednn_linear import MIN_DENSE_WEIGHTS, OneDnnLinear, onednn_available
+from dlcourse.onednn_linear import MIN_DENSE_WEIGHTS, OneDnnLinear, onednn_available, onednn_in_fp32_regions
 
 
 def resolve_device(name: str = "auto") -> torch.device:
@@ -80,7 +80,9 @@ class Precision:
 
     dtype: torch.dtype | None = None
     channels_last: bool = False
-    onednn_linear: bool = False  # fp32 dense layers on the CPU through oneDNN (see `onednn_linear`)
+    # fp32 dense layers on the CPU through oneDNN (see `onednn_linear`): every one at fp32; in a bf16 step,
+    # those of the model's fp32 regions (`onednn_linear.fp32_region`)
+    onednn_linear: bool = False
 
     @property
     def name(self) -> str:
@@ -94,12 +96,16 @@ class Precision:
     @contextmanager
     def autocast(self, device: torch.device) -> Iterator[None]:
         """The autocast context for this precision on `device` (no weight-cast cache: graph-safe on CUDA);
-        at fp32, dense layers run through oneDNN where the precision says so. (Not under bf16 autocast: the
-        mode sees every torch call of the forward pass, which cost bf16 steps 5-15% for the few fp32 layers
-        such models keep.)"""
+        at fp32, dense layers run through oneDNN where the precision says so. Under bf16 autocast only those
+        of the model's fp32 regions do: the mode around a whole bf16 forward pass sees every torch call of it,
+        which cost bf16 steps 5-15%."""
         if self.dtype is not None:
             with torch.autocast(device.type, dtype=self.dtype, cache_enabled=False):
-                yield
+                if self.onednn_linear and device.type == "cpu":
+                    with onednn_in_fp32_regions():
+                        yield
+                else:
+                    yield
         elif self.onednn_linear and device.type == "cpu":
             with OneDnnLinear():
                 yield
@@ -166,16 +172,15 @@ def choose_precision(
     optimiser state, and the casts add to that. So on such CPUs `auto` is bf16 from batch 50 up. On CUDA,
     bf16 is always faster. channels_last goes with bf16 for convolutional networks.
 
-    At fp32 on the CPU, a model whose largest dense layer (`largest_dense` weights) is large enough for it to
-    pay runs its dense layers through oneDNN, where `onednn_linear_default` says so.
+    On the CPU, a model whose largest dense layer (`largest_dense` weights) is large enough for it to pay
+    runs its fp32 dense layers through oneDNN, where `onednn_linear_default` says so: at fp32 all of them, in
+    bf16 those of its fp32 regions (`onednn_linear.fp32_region`).
     """
     if requested not in PRECISIONS:
         raise UnknownName(f"unknown precision {requested!r}; known: {', '.join(PRECISIONS)}")
     policy = _arithmetic(requested, device, convolutional=convolutional, batch_size=batch_size)
     large = largest_dense >= MIN_DENSE_WEIGHTS
-    return replace(
-        policy, onednn_linear=device.type == "cpu" and policy.dtype is None and large and onednn_linear_default()
-    )
+    return replace(policy, onednn_linear=device.type == "cpu" and large and onednn_linear_default())
 
 
 def _arithmetic(requested: str, device: torch.device, *, convolutional: bool, batch_size: int) -> Precision:

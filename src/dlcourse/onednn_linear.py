@@ -9,10 +9,16 @@ rounding (relative difference about 1e-6), not bit for bit, because the two libr
 `OneDnnLinear` is a context in which every fp32 `F.linear` on CPU tensors (what `nn.Linear` calls) runs
 forward and backward through oneDNN; anything else (autocast's bf16, CUDA, other dtypes) is left as it
 was. Which CPUs get it is `device.onednn_linear_default`.
+
+`fp32_region` is the part of a model that computes in fp32 inside a bf16 step (the clock reader's output
+heads): autocast off, and its dense layers through oneDNN where the step's precision says so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import torch
@@ -92,3 +98,32 @@ class OneDnnLinear(TorchFunctionMode):
         if func is F.linear and _eligible(*args, **kwargs):
             return linear(*args, **kwargs)
         return func(*args, **kwargs)
+
+
+# Set for the length of a bf16 step whose precision sends fp32 dense layers through oneDNN (see `fp32_region`).
+_FP32_REGIONS_ONEDNN: ContextVar[bool] = ContextVar("fp32_regions_onednn", default=False)
+
+
+@contextmanager
+def onednn_in_fp32_regions() -> Iterator[None]:
+    """Inside, every `fp32_region` runs its dense layers through oneDNN."""
+    token = _FP32_REGIONS_ONEDNN.set(True)
+    try:
+        yield
+    finally:
+        _FP32_REGIONS_ONEDNN.reset(token)
+
+
+@contextmanager
+def fp32_region(device_type: str) -> Iterator[None]:
+    """A part of a model that computes in fp32 even under bf16 autocast, such as small output heads whose
+    bf16 outputs would be too coarse. On the CPU, inside `onednn_in_fp32_regions`, its dense layers go through
+    oneDNN: the clock reader's 4096 -> 256 head layers took 9.3 ms of a 122 ms step in MKL, and the step
+    became 5% faster through oneDNN. The mode sees only this region's few torch calls, so its own cost, which
+    ruled it out around whole bf16 forward passes, does not count here."""
+    with torch.autocast(device_type, enabled=False):
+        if device_type == "cpu" and _FP32_REGIONS_ONEDNN.get():
+            with OneDnnLinear():
+                yield
+        else:
+            yield

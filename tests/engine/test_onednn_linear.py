@@ -1,15 +1,17 @@
 """fp32 dense layers through oneDNN: the same values and gradients as torch's default path, left alone under
 autocast, differentiable twice, chosen by CPU maker or by the environment, and recorded with the run."""
 
+from dataclasses import replace
+
 import pytest
 import torch
 import torch.nn.functional as F
 
-from dlcourse import device
+from dlcourse import device, onednn_linear
 from dlcourse.data import flatten, load_sample, scale_unit
-from dlcourse.device import FP32_LINEAR_ENV, choose_precision, onednn_linear_default
+from dlcourse.device import BF16, FP32_LINEAR_ENV, choose_precision, onednn_linear_default
 from dlcourse.errors import InvalidSetting
-from dlcourse.models import mlp
+from dlcourse.models import clocknet, mlp
 from dlcourse.onednn_linear import MIN_DENSE_WEIGHTS, OneDnnLinear, largest_dense, onednn_available
 from dlcourse.train import TrainConfig, fit
 
@@ -55,6 +57,37 @@ def test_the_mode_runs_the_onednn_function_and_skips_what_it_must_not_take():
     assert out.dtype == torch.bfloat16 and torch.equal(ours, reference)
 
 
+def test_a_bf16_step_sends_only_its_fp32_regions_dense_layers_through_onednn(monkeypatch):
+    calls = []
+    product = onednn_linear._product
+    monkeypatch.setattr(onednn_linear, "_product", lambda *args: calls.append(1) or product(*args))
+    torch.manual_seed(0)
+    model = clocknet(filters=(4, 8), heads=(2, 2), hidden=16, in_size=32, stem=4)  # heads: 2 x (64 -> 16 -> w)
+    x = torch.rand(6, 1, 32, 32)
+
+    def step(onednn: bool) -> list[torch.Tensor]:
+        model.zero_grad(set_to_none=True)
+        calls.clear()
+        with replace(BF16, onednn_linear=onednn).autocast(CPU):
+            out = model(x)
+        out.square().sum().backward()
+        return [out.detach()] + [p.grad for p in model.parameters()]
+
+    reference = step(False)
+    assert calls == [] and reference[0].dtype == torch.float32
+    ours = step(True)
+    # Two heads of two dense layers: each runs forward, input gradient and weight gradient through oneDNN
+    # (the first layer's input gradient too: the trunk below it trains); the bf16 trunk stays as it was.
+    assert len(calls) == 2 * 2 * 3
+    for a, b in zip(ours, reference, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+    with onednn_linear.onednn_in_fp32_regions():  # outside a model's fp32 region, bf16 autocast keeps its way
+        calls.clear()
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            assert torch.nn.Linear(8, 3)(torch.randn(4, 8)).dtype == torch.bfloat16
+        assert calls == []
+
+
 def test_a_second_derivative_through_the_mode_equals_the_default_one():
     torch.manual_seed(0)
     layer = torch.nn.Linear(12, 5)
@@ -79,8 +112,8 @@ def test_the_choice_follows_the_cpu_maker_and_the_environment(monkeypatch):
         onednn_linear_default.cache_clear()
         assert onednn_linear_default() is expected
         assert choose_precision("auto", CPU, **large).onednn_linear is expected
-    # Only at fp32, on the CPU, for a model with a large enough dense layer.
-    assert choose_precision("bf16", CPU, **large).onednn_linear is False
+        assert choose_precision("bf16", CPU, **large).onednn_linear is expected  # for its fp32 regions
+    # Only on the CPU, for a model with a large enough dense layer.
     assert choose_precision("auto", torch.device("cuda"), **large).onednn_linear is False
     small = large | {"largest_dense": MIN_DENSE_WEIGHTS - 1}
     assert choose_precision("auto", CPU, **small).onednn_linear is False

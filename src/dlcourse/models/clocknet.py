@@ -11,6 +11,7 @@ from torch import nn
 
 from dlcourse.errors import InvalidSetting
 from dlcourse.models.registry import register_model
+from dlcourse.onednn_linear import fp32_region
 
 
 class RandomTurn(nn.Module):
@@ -98,7 +99,7 @@ class Heads(nn.Module):
         shared = self.trunk(x)
         # The small heads run in float32 even under bf16 autocast: a bf16 output has 3 significant digits,
         # so a time in hours near 12 would be rounded to 1/16 hour (almost 4 minutes).
-        with torch.autocast(x.device.type, enabled=False):
+        with fp32_region(x.device.type):
             return torch.cat([head(shared.float()) for head in self.heads], 1)
 
 
