@@ -135,7 +135,8 @@ def dataloader_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, work:
 
 def engine_seconds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, work: Workload) -> tuple[float, str]:
     """One epoch of `fit` on (x, y), and how it computed: bf16 or fp32, +NHWC for channels_last, +oneDNN for
-    fp32 dense layers through oneDNN."""
+    fp32 dense layers through oneDNN (at bf16: those the model keeps in fp32, such as the clock reader's heads;
+    a bf16 model without them has none)."""
     config = TrainConfig(epochs=1, batch_size=work.batch_size)
     history = fit(model, (x, y), config, loss_fn=work.loss, metrics=work.metrics, device=x.device)
     meta = history.meta
