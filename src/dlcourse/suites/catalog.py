@@ -14,10 +14,11 @@ from pathlib import Path
 from dlcourse.suites.registry import PROFILES, natural_key
 
 SUITES = Path(__file__).parent
-# Wall time of `dlcourse run <suite>` per profile, measured on a 2-core CPU (Intel Xeon with AMX), so that
-# nobody starts a run of hours by accident; the README's results give the measurements behind them.
+# Wall time of `dlcourse run <suite>` per profile, measured on a 2-core CPU (the quick profile on an Intel Xeon
+# with AMX, the brief profile on the machine each entry names), so that nobody starts a run of hours by accident;
+# the README's results give the measurements behind them.
 MEASURED_TIMES = {
-    "bath-a2": ("55 s", "Task 6: 24 min; other tasks: their seconds per epoch are in the README"),
+    "bath-a2": ("55 s", "28 min, Task 6 20.5 min of it (on the AMD EPYC)"),
     "fit3181-a1": ("52 s", "Part 3 (3.1-3.10): 61 min (on the AMD EPYC)"),
     "leiden-a1": ("25 s", "Task 1: 58 min; Task 2 (2, 2a-2e): 59 min (both on the AMD EPYC)"),
     "tbmi26": ("52 s", "22 min (on the AMD EPYC and on the Xeon)"),
