@@ -7,8 +7,8 @@ import torch.nn.functional as F
 
 from dlcourse.data.labels import FASHION_GROUPS, fashion_group
 from dlcourse.models import multitask, parameter_counts
-from dlcourse.suites.bath_a2.multi_task import difference_noise
 from dlcourse.suites.bath_a2.observations import pros_and_cons, sharing_note
+from dlcourse.suites.spread import difference_noise
 from dlcourse.train import TrainConfig, count_correct_per_head, evaluate_heads, fit, per_head_accuracy, predict
 from dlcourse.train.losses import weighted_task_loss
 

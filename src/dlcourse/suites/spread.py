@@ -3,6 +3,7 @@ must exceed to count as a real one."""
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 
@@ -26,3 +27,9 @@ def paired_noise(differences: Sequence[float] | np.ndarray) -> float:
     test images): a mean difference smaller than this is within the noise."""
     d = np.asarray(differences, dtype=float)
     return float(2 * d.std(ddof=1) / np.sqrt(len(d)))
+
+
+def difference_noise(acc_a: float, acc_b: float, n: int) -> float:
+    """Two standard errors, in points, of the difference between two accuracies each measured on n images:
+    a smaller difference cannot be told from the test set's sampling noise."""
+    return 200 * math.sqrt((acc_a * (1 - acc_a) + acc_b * (1 - acc_b)) / n)

@@ -123,7 +123,7 @@ def task_3_2(ctx: TaskContext) -> None:
     rows = study(ctx, builds, train, test, "MLP")
     for text in depth_observations(rows, "MLP"):
         ctx.answer(text)
-    ctx.answer(depth_trend(rows[1:], f"{s.width} neurons per hidden layer"))
+    ctx.answer(depth_trend(rows[1:], f"{s.width} neurons per hidden layer", len(test[1])))
     ctx.answer(fitting_sentence(rows[1:], f"{s.width} neurons per hidden layer", len(test[1])))
 
 
@@ -154,7 +154,7 @@ def task_4_2(ctx: TaskContext) -> None:
         ctx.answer(text)
     deepest = max(CNN_VARIANTS, key=lambda v: len(v[0]))[0]
     series = [r for r, (filters, _) in zip(cnn_rows, CNN_VARIANTS, strict=True) if deepest[: len(filters)] == filters]
-    ctx.answer(depth_trend(series, f"filters {list(deepest)} taken in order"))
+    ctx.answer(depth_trend(series, f"filters {list(deepest)} taken in order", len(test[1])))
     ctx.answer(fitting_sentence(series, f"filters {list(deepest)} taken in order", len(test[1])))
     compare_with_mlps(ctx, cnn_rows, test)
 

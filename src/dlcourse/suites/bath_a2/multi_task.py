@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from dlcourse.plots.curves import learning_curves
@@ -20,6 +19,7 @@ from dlcourse.suites.bath_a2.task6 import (
 )
 from dlcourse.suites.context import TaskContext
 from dlcourse.suites.registry import task
+from dlcourse.suites.spread import difference_noise
 
 
 @task(
@@ -169,8 +169,3 @@ def compare_with_single_task(ctx: TaskContext, rows, single, n_test: int) -> Non
     item_noise = difference_noise(single["item"]["test_acc"], single["item"]["test_acc"], n_test)
     time_share = mtl["train_seconds"] / both_seconds if both_seconds > 0 else None  # none timed in a dry run
     ctx.answer(pros_and_cons(mtl["parameters"] / both_params, time_share, spread, item_noise))
-
-
-def difference_noise(acc_a: float, acc_b: float, n: int) -> float:
-    """Two standard errors, in points, of the difference between two accuracies each measured on n images."""
-    return 200 * math.sqrt((acc_a * (1 - acc_a) + acc_b * (1 - acc_b)) / n)

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from dlcourse.suites.spread import difference_noise
+
 
 def steady(
     values: Iterable[float], rising: str, falling: str, neither: str = "does not change steadily with depth"
@@ -107,9 +109,10 @@ def depth_observations(rows: list[dict], family: str) -> list[str]:
     ]
 
 
-def depth_trend(series: list[dict], width: str) -> str:
+def depth_trend(series: list[dict], width: str, n_test: int) -> str:
     """Test accuracy against depth for models of one width, in words that follow the numbers: a steady rise
-    or fall only when every step goes that way."""
+    or fall only when every step goes that way, and said to be noise when the whole spread is within the
+    noise of `n_test` test images."""
     series = sorted(series, key=lambda r: r["hidden_layers"])
     accs = [r["test_acc"] for r in series]
     if len(series) < 2:
@@ -122,9 +125,16 @@ def depth_trend(series: list[dict], width: str) -> str:
         neither=f"does not change steadily with depth: it is highest at {top} hidden layers",
     )
     values = ", ".join(f"{r['hidden_layers']} layers {r['test_acc']:.2%}" for r in series)
+    mean = float(np.mean(accs))
+    spread, noise = 100 * (max(accs) - min(accs)), difference_noise(mean, mean, n_test)
+    within = (
+        f": within the test set's noise (±{noise:.2f} points), so depth has no measurable effect here"
+        if spread <= noise
+        else ""
+    )
     return (
-        f"At fixed width ({width}) test accuracy {shape} ({values}; {100 * (max(accs) - min(accs)):.2f} points "
-        "from lowest to highest, one seed per model)."
+        f"At fixed width ({width}) test accuracy {shape} ({values}; {spread:.2f} points "
+        f"from lowest to highest, one seed per model){within}."
     )
 
 
@@ -139,7 +149,7 @@ def fitting_sentence(series: list[dict], width: str, n_test: int) -> str:
     series = sorted(series, key=lambda r: r["hidden_layers"])
     gaps = [100 * (r["train_acc"] - r["test_acc"]) for r in series]
     acc = float(np.mean([r["test_acc"] for r in series]))
-    noise = 200 * float(np.sqrt(2 * acc * (1 - acc) / n_test))
+    noise = difference_noise(acc, acc, n_test)
     trend = steady(
         gaps,
         rising="widens with every added layer, so the deeper networks over-fit more",
